@@ -1,0 +1,162 @@
+/* planparse: Chinese work plans (工作要点, 工作计划) as structured trees.
+ *
+ * The pipeline is decode -> lines -> grammar -> tree -> emit.  A caller
+ * loads grammars into a pp_grammars set, parses bytes into a pp_doc with
+ * pp_doc_parse(), walks the tree with the accessors and pp_iter, and renders
+ * it with pp_doc_render().
+ *
+ * Ownership, stated once and repeated on each prototype:
+ *   - Objects returned by *_new, *_load and *_parse belong to the caller, who
+ *     releases them with the matching *_free.
+ *   - Strings and nodes returned by accessors are borrowed: they live as long
+ *     as the pp_doc (or pp_grammar) they came from and must not be freed.
+ *   - Buffers returned by pp_doc_render() belong to the caller (free()).
+ *   - Input buffers passed in are only read, never kept.
+ *
+ * Strings are UTF-8 and NUL-terminated.  Line numbers are 1-based and refer
+ * to the input as given.  No function keeps global state; distinct objects
+ * may be used from distinct threads.
+ */
+#ifndef PLANPARSE_H
+#define PLANPARSE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(PP_BUILDING) && defined(__GNUC__)
+#define PP_API __attribute__((visibility("default")))
+#else
+#define PP_API
+#endif
+
+/* Exit-status-shaped error kinds: the CLI returns these values as-is. */
+typedef enum pp_status {
+  PP_OK = 0,
+  PP_ERR_INPUT = 1,   /* the input cannot be read as a plan (encoding, binary) */
+  PP_ERR_IO = 2,      /* usage, missing file, read or write failure */
+  PP_ERR_GRAMMAR = 3, /* a grammar file is invalid, or a rule hit its limit */
+  PP_ERR_NOMEM = 4    /* out of memory */
+} pp_status;
+
+/* Filled by every fallible call.  file may be empty; line and column are 0
+ * when unknown. */
+typedef struct pp_error {
+  pp_status status;
+  char file[512];
+  long line;
+  long column;
+  char message[512];
+} pp_error;
+
+/* ---- grammars ---------------------------------------------------------- */
+
+typedef struct pp_grammar pp_grammar;
+typedef struct pp_grammars pp_grammars;
+
+/* A new, empty set.  Caller frees with pp_grammars_free().  NULL on OOM. */
+PP_API pp_grammars *pp_grammars_new(void);
+/* Frees the set and every grammar in it.  NULL is allowed. */
+PP_API void pp_grammars_free(pp_grammars *set);
+
+/* Loads one grammar file (YAML) into the set; the set owns it.  A grammar
+ * whose name is already in the set replaces nothing and is skipped, so that
+ * directories added first take precedence.  Returns the grammar (borrowed)
+ * or NULL with err filled. */
+PP_API const pp_grammar *pp_grammars_add_file(pp_grammars *set,
+                                              const char *path, pp_error *err);
+/* Same, from a buffer; name_hint is used in messages only. */
+PP_API const pp_grammar *pp_grammars_add_buffer(pp_grammars *set,
+                                                const char *data, size_t len,
+                                                const char *name_hint,
+                                                pp_error *err);
+/* Loads every *.yaml file of dir (sorted by name).  A missing directory is
+ * not an error (returns 0); an invalid grammar file is (returns -1). */
+PP_API int pp_grammars_add_dir(pp_grammars *set, const char *dir, pp_error *err);
+
+/* Borrowed; NULL when absent. */
+PP_API const pp_grammar *pp_grammars_find(const pp_grammars *set,
+                                          const char *name);
+PP_API size_t pp_grammars_count(const pp_grammars *set);
+/* Borrowed; i < pp_grammars_count(). */
+PP_API const pp_grammar *pp_grammars_at(const pp_grammars *set, size_t i);
+/* Borrowed strings of a grammar. */
+PP_API const char *pp_grammar_name(const pp_grammar *g);
+PP_API const char *pp_grammar_description(const pp_grammar *g);
+PP_API const char *pp_grammar_path(const pp_grammar *g);
+
+/* ---- parsing ----------------------------------------------------------- */
+
+typedef struct pp_doc pp_doc;
+typedef struct pp_node pp_node;
+
+typedef struct pp_options {
+  const char *source;           /* name shown in the output and in errors */
+  const pp_grammars *grammars;  /* borrowed; required */
+  const pp_grammar *grammar;    /* borrowed; NULL picks the best scoring */
+  const char *encoding;         /* NULL detects; else an ICU converter name */
+  int lossy;                    /* accept invalid bytes as U+FFFD, with a warning */
+} pp_options;
+
+/* Parses len bytes of data.  Returns a document the caller frees with
+ * pp_doc_free(), or NULL with err filled (status, and line where known).
+ * An empty input is a valid, empty document with a warning. */
+PP_API pp_doc *pp_doc_parse(const char *data, size_t len,
+                            const pp_options *opt, pp_error *err);
+PP_API void pp_doc_free(pp_doc *doc);
+
+/* Borrowed strings; never NULL except pp_doc_meta() for an absent key. */
+PP_API const char *pp_doc_source(const pp_doc *doc);
+PP_API const char *pp_doc_encoding(const pp_doc *doc);
+PP_API const char *pp_doc_grammar(const pp_doc *doc);
+PP_API const char *pp_doc_meta(const pp_doc *doc, const char *key);
+PP_API const pp_node *pp_doc_first_child(const pp_doc *doc);
+PP_API size_t pp_doc_warning_count(const pp_doc *doc);
+PP_API size_t pp_doc_repair_count(const pp_doc *doc);
+PP_API size_t pp_doc_removed_count(const pp_doc *doc);
+PP_API size_t pp_doc_appendix_count(const pp_doc *doc);
+
+/* Node accessors: all results borrowed from the document. */
+PP_API const char *pp_node_kind(const pp_node *n);   /* "section", "item"... */
+PP_API const char *pp_node_label(const pp_node *n);  /* "" when unlabelled */
+PP_API long pp_node_number(const pp_node *n);
+PP_API const char *pp_node_title(const pp_node *n);
+PP_API const char *pp_node_text(const pp_node *n);
+PP_API long pp_node_first_line(const pp_node *n);
+PP_API long pp_node_last_line(const pp_node *n);
+PP_API const pp_node *pp_node_parent(const pp_node *n); /* NULL at top */
+PP_API const pp_node *pp_node_first_child(const pp_node *n);
+PP_API const pp_node *pp_node_next(const pp_node *n);
+PP_API size_t pp_node_field_count(const pp_node *n);
+PP_API const char *pp_node_field_name(const pp_node *n, size_t i);
+PP_API size_t pp_node_field_value_count(const pp_node *n, size_t i);
+PP_API const char *pp_node_field_value(const pp_node *n, size_t i, size_t j);
+
+/* Depth-first walk without recursion.  pp_iter_next() returns the next node,
+ * entering children before siblings, or NULL at the end; *depth (if not
+ * NULL) receives 0 for top-level nodes. */
+typedef struct pp_iter {
+  const pp_node *next;
+  int depth;
+} pp_iter;
+PP_API void pp_iter_init(pp_iter *it, const pp_doc *doc);
+PP_API const pp_node *pp_iter_next(pp_iter *it, int *depth);
+
+/* ---- rendering --------------------------------------------------------- */
+
+typedef enum pp_format { PP_FORMAT_YAML, PP_FORMAT_JSON } pp_format;
+
+/* Renders the whole document.  Returns a NUL-terminated buffer the caller
+ * frees with free(), its length in *len; NULL with err filled on failure. */
+PP_API char *pp_doc_render(const pp_doc *doc, pp_format format, size_t *len,
+                           pp_error *err);
+
+/* "0.1.0"; static storage. */
+PP_API const char *pp_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,318 @@
+/* Stage 1: bytes -> UTF-8.  Detection order: BOM, strict UTF-8, strict
+ * GB18030, and ICU's detector only as a last hint, because ucsdet guesses
+ * wildly on short Chinese text.  Invalid bytes are an error naming the byte
+ * offset, never a silent U+FFFD, unless the caller asked for lossy reading. */
+#include <string.h>
+#include <unicode/ucnv.h>
+#include <unicode/ucsdet.h>
+#include <unicode/ustring.h>
+
+#include "internal.h"
+
+/* Line of byte offset off, counting LF (or LF code units for UTF-16/32). */
+static long line_of(const char *d, size_t off, int unit, int big) {
+  long line = 1;
+  for (size_t i = 0; i + (size_t)unit <= off; i += (size_t)unit) {
+    const unsigned char *p = (const unsigned char *)d + i;
+    uint32_t c;
+    if (unit == 1)
+      c = p[0];
+    else if (unit == 2)
+      c = big ? (uint32_t)(p[0] << 8 | p[1]) : (uint32_t)(p[1] << 8 | p[0]);
+    else
+      c = big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+              : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+    if (c == '\n')
+      line++;
+  }
+  return line;
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0 when invalid. */
+static int utf8_valid_at(const unsigned char *s, size_t n) {
+  unsigned char c = s[0];
+  if (c < 0x80)
+    return 1;
+  int len;
+  uint32_t min;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    min = 0x80;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    min = 0x10000;
+  } else
+    return 0;
+  if ((size_t)len > n)
+    return 0;
+  uint32_t cp = c & (0x7F >> len);
+  for (int i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80)
+      return 0;
+    cp = cp << 6 | (s[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return len;
+}
+
+/* Offset of the first invalid UTF-8 byte, or len when all is valid. */
+static size_t utf8_check(const char *d, size_t len) {
+  const unsigned char *s = (const unsigned char *)d;
+  size_t i = 0;
+  while (i < len) {
+    if (s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    int l = utf8_valid_at(s + i, len - i);
+    if (!l)
+      return i;
+    i += (size_t)l;
+  }
+  return len;
+}
+
+static char *utf8_lossy(pp_arena *a, const char *d, size_t len, size_t *out_len,
+                        size_t *bad) {
+  char *out = pp__alloc(a, len * 3 + 1);
+  size_t o = 0;
+  const unsigned char *s = (const unsigned char *)d;
+  for (size_t i = 0; i < len;) {
+    int l = utf8_valid_at(s + i, len - i);
+    if (l) {
+      memcpy(out + o, s + i, (size_t)l);
+      o += (size_t)l;
+      i += (size_t)l;
+    } else {
+      memcpy(out + o, "\xEF\xBF\xBD", 3);
+      o += 3;
+      (*bad)++;
+      i++;
+    }
+  }
+  out[o] = 0;
+  *out_len = o;
+  return out;
+}
+
+typedef struct lossy_ctx {
+  size_t count;
+} lossy_ctx;
+
+static void U_CALLCONV count_subst(const void *ctx, UConverterToUnicodeArgs *args,
+                                   const char *units, int32_t n,
+                                   UConverterCallbackReason reason,
+                                   UErrorCode *st) {
+  if (reason <= UCNV_IRREGULAR)
+    ((lossy_ctx *)ctx)->count++;
+  UCNV_TO_U_CALLBACK_SUBSTITUTE(NULL, args, units, n, reason, st);
+}
+
+/* Converts with ICU.  Returns NULL and sets *bad_off on an invalid
+ * sequence (strict), or on a converter failure (*bad_off = SIZE_MAX). */
+static char *icu_convert(pp_arena *a, const char *name, const char *d,
+                         size_t len, int lossy, size_t *out_len,
+                         size_t *bad_off, size_t *nbad) {
+  UErrorCode st = U_ZERO_ERROR;
+  *bad_off = SIZE_MAX;
+  if (len > INT32_MAX / 2)
+    return NULL;
+  UConverter *cv = ucnv_open(name, &st);
+  if (U_FAILURE(st))
+    return NULL;
+  lossy_ctx lc = {0};
+  if (lossy)
+    ucnv_setToUCallBack(cv, count_subst, &lc, NULL, NULL, &st);
+  else
+    ucnv_setToUCallBack(cv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
+  /* Every encoding here yields at most one UTF-16 unit per input byte. */
+  UChar *u = pp__alloc(a, (len + 2) * sizeof(UChar));
+  UChar *ut = u;
+  const char *src = d;
+  ucnv_toUnicode(cv, &ut, u + len + 1, &src, d + len, NULL, 1, &st);
+  if (U_FAILURE(st)) {
+    if (st == U_ILLEGAL_CHAR_FOUND || st == U_INVALID_CHAR_FOUND ||
+        st == U_TRUNCATED_CHAR_FOUND) {
+      char inv[32];
+      int8_t ilen = sizeof inv;
+      UErrorCode s2 = U_ZERO_ERROR;
+      ucnv_getInvalidChars(cv, inv, &ilen, &s2);
+      size_t consumed = (size_t)(src - d);
+      *bad_off = consumed >= (size_t)ilen ? consumed - (size_t)ilen : 0;
+    }
+    ucnv_close(cv);
+    return NULL;
+  }
+  ucnv_close(cv);
+  int32_t ulen = (int32_t)(ut - u);
+  int32_t need = 0;
+  UErrorCode s3 = U_ZERO_ERROR;
+  u_strToUTF8(NULL, 0, &need, u, ulen, &s3);
+  char *out = pp__alloc(a, (size_t)need + 1);
+  s3 = U_ZERO_ERROR;
+  u_strToUTF8(out, need + 1, &need, u, ulen, &s3);
+  if (U_FAILURE(s3))
+    return NULL;
+  *out_len = (size_t)need;
+  *nbad = lc.count;
+  return out;
+}
+
+static const char *canonical(const char *icu) {
+  static const struct {
+    const char *icu, *name;
+  } names[] = {{"UTF-8", "UTF-8"},       {"UTF-16LE", "UTF-16LE"},
+               {"UTF-16BE", "UTF-16BE"}, {"UTF-32LE", "UTF-32LE"},
+               {"UTF-32BE", "UTF-32BE"}, {"GB18030", "GB18030"},
+               {"GBK", "GB18030"},       {"GB2312", "GB18030"}};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (ucnv_compareNames(icu, names[i].icu) == 0)
+      return names[i].name;
+  return icu;
+}
+
+static int looks_binary(const char *d, size_t len) {
+  size_t ctl = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)d[i];
+    if (c == 0)
+      return 1;
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v' &&
+        c != 0x1B)
+      ctl++;
+  }
+  return len >= 16 && ctl * 10 > len;
+}
+
+/* ICU's guess for data that is neither UTF-8 nor GB18030; NULL if none. */
+static const char *detector_hint(const char *d, size_t len) {
+  UErrorCode st = U_ZERO_ERROR;
+  UCharsetDetector *det = ucsdet_open(&st);
+  if (U_FAILURE(st))
+    return NULL;
+  const char *res = NULL;
+  ucsdet_setText(det, d, (int32_t)(len > 1 << 20 ? 1 << 20 : len), &st);
+  const UCharsetMatch *m = ucsdet_detect(det, &st);
+  if (U_SUCCESS(st) && m) {
+    const char *n = ucsdet_getName(m, &st);
+    if (U_SUCCESS(st) && n && (strncmp(n, "UTF-16", 6) == 0 || strncmp(n, "UTF-32", 6) == 0 ||
+                               strcmp(n, "Big5") == 0 || strcmp(n, "GB18030") == 0))
+      res = strncmp(n, "UTF", 3) == 0 ? (n[4] == '1' ? (strstr(n, "BE") ? "UTF-16BE" : "UTF-16LE")
+                                                     : (strstr(n, "BE") ? "UTF-32BE" : "UTF-32LE"))
+                                      : (strcmp(n, "Big5") == 0 ? "Big5" : "GB18030");
+  }
+  ucsdet_close(det);
+  return res;
+}
+
+char *pp__decode(pp_arena *a, const char *d, size_t len, const char *force,
+                 int lossy, const char *source, size_t *out_len,
+                 const char **enc, size_t *bad, pp_error *err) {
+  const unsigned char *u = (const unsigned char *)d;
+  const char *name = NULL;
+  size_t skip = 0;
+  *bad = 0;
+  if (force) {
+    UErrorCode st = U_ZERO_ERROR;
+    UConverter *cv = ucnv_open(force, &st);
+    if (U_FAILURE(st)) {
+      pp__error(err, PP_ERR_IO, source, 0, "unknown encoding '%s'", force);
+      return NULL;
+    }
+    ucnv_close(cv);
+    name = force;
+  } else if (len >= 4 && u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0) {
+    name = "UTF-32LE", skip = 4;
+  } else if (len >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xFE && u[3] == 0xFF) {
+    name = "UTF-32BE", skip = 4;
+  } else if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+    name = "UTF-8", skip = 3;
+  } else if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE) {
+    name = "UTF-16LE", skip = 2;
+  } else if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF) {
+    name = "UTF-16BE", skip = 2;
+  }
+  d += skip;
+  len -= skip;
+  int unit = 1, big = 0;
+  if (!name) {
+    size_t off = utf8_check(d, len);
+    if (off == len || (lossy && !looks_binary(d, len)))
+      name = "UTF-8";
+    if (!name && looks_binary(d, len)) {
+      const char *hint = detector_hint(d, len);
+      if (!hint || strncmp(hint, "UTF", 3) != 0) {
+        pp__error(err, PP_ERR_INPUT, source, 0, "not a text document");
+        return NULL;
+      }
+      name = hint;
+    }
+    if (!name) {
+      size_t bo, nb, ol;
+      char *o = icu_convert(a, "gb18030", d, len, 0, &ol, &bo, &nb);
+      if (o) {
+        *out_len = ol;
+        *enc = "GB18030";
+        return o;
+      }
+      const char *hint = detector_hint(d, len);
+      if (hint && strcmp(hint, "GB18030") != 0)
+        name = hint;
+      else {
+        /* Neither UTF-8 nor GB18030: report where GB18030 broke, since in
+         * this genre that is the likelier intent. */
+        pp__error(err, PP_ERR_INPUT, source, line_of(d, bo, 1, 0),
+                  "invalid GB18030 byte sequence at offset %zu", bo + skip);
+        return NULL;
+      }
+    }
+  }
+  *enc = canonical(name);
+  if (strncmp(*enc, "UTF-16", 6) == 0)
+    unit = 2, big = (*enc)[6] == 'B';
+  else if (strncmp(*enc, "UTF-32", 6) == 0)
+    unit = 4, big = (*enc)[6] == 'B';
+  if (strcmp(*enc, "UTF-8") == 0) {
+    if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
+      d += 3, len -= 3, skip += 3;
+    size_t off = utf8_check(d, len);
+    if (off == len) {
+      *out_len = len;
+      return pp__strndup(a, d, len);
+    }
+    if (lossy)
+      return utf8_lossy(a, d, len, out_len, bad);
+    pp__error(err, PP_ERR_INPUT, source, line_of(d, off, 1, 0),
+              "invalid UTF-8 byte sequence at offset %zu", off + skip);
+    return NULL;
+  }
+  if (unit > 1 && len % (size_t)unit) {
+    if (!lossy) {
+      pp__error(err, PP_ERR_INPUT, source, line_of(d, len - len % (size_t)unit, unit, big),
+                "truncated %s input: %zu bytes is not a whole number of code units",
+                *enc, len + skip);
+      return NULL;
+    }
+  }
+  size_t bo, ol;
+  char *o = icu_convert(a, name, d, len, lossy, &ol, &bo, bad);
+  if (!o) {
+    if (bo == SIZE_MAX)
+      pp__error(err, PP_ERR_INPUT, source, 0, "cannot convert from %s", *enc);
+    else
+      pp__error(err, PP_ERR_INPUT, source, line_of(d, bo, unit, big),
+                "invalid %s byte sequence at offset %zu", *enc, bo + skip);
+    return NULL;
+  }
+  /* A BOM may still lead when the encoding was forced. */
+  if (ol >= 3 && memcmp(o, "\xEF\xBB\xBF", 3) == 0) {
+    o += 3;
+    ol -= 3;
+  }
+  *out_len = ol;
+  return o;
+}

@@ -1,0 +1,172 @@
+/* pp_doc_parse runs the stages in order, and the accessors read the result.
+ * An allocation failure anywhere inside unwinds here through the arena's
+ * jmp_buf, and the half-built document is freed whole. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const char *pp_version(void) { return PP_VERSION; }
+
+/* The grammar that recognises most of the document; ties go to the one
+ * loaded first, so a user's directory can shadow the shipped grammars. */
+static const pp_grammar *choose(const pp_grammars *set, const pp_lines *ls,
+                                pp_matcher *m, pp_norm *nm) {
+  const pp_grammar *best = NULL;
+  long best_score = -1;
+  for (size_t i = 0; i < pp_grammars_count(set); i++) {
+    const pp_grammar *g = pp_grammars_at(set, i);
+    long s = pp__score(g, ls, m, nm);
+    if (s > best_score) {
+      best = g;
+      best_score = s;
+    }
+  }
+  return best;
+}
+
+typedef struct parse_state {
+  pp_doc *doc;
+  pp_matcher m;
+  pp_norm nm;
+  pp_arena scratch;
+} parse_state;
+
+static void state_free(parse_state *st) {
+  pp__matcher_free(&st->m);
+  pp__norm_free(&st->nm);
+  pp__arena_free(&st->scratch);
+}
+
+pp_doc *pp_doc_parse(const char *data, size_t len, const pp_options *opt,
+                     pp_error *err) {
+  jmp_buf jb;
+  parse_state st;
+  memset(&st, 0, sizeof st);
+  pp_doc *volatile doc = NULL;
+  const char *source = opt->source ? opt->source : "-";
+  if (setjmp(jb)) {
+    state_free(&st);
+    if (doc) {
+      pp_arena a = doc->arena;
+      pp__arena_free(&a);
+    }
+    pp__error(err, PP_ERR_NOMEM, source, 0, "out of memory");
+    return NULL;
+  }
+  pp_arena a = {0};
+  a.oom = &jb;
+  pp_doc *d = pp__alloc(&a, sizeof *d);
+  d->arena = a; /* from here the document owns its arena */
+  doc = d;
+  st.scratch.oom = &jb;
+  if (pp__matcher_init(&st.m))
+    pp__oom(&d->arena);
+  d->source = pp__strdup(&d->arena, source);
+
+  if (!opt->grammars || (!opt->grammar && pp_grammars_count(opt->grammars) == 0)) {
+    pp__error(err, PP_ERR_GRAMMAR, source, 0, "no grammar loaded");
+    goto fail;
+  }
+  size_t tlen, bad;
+  const char *enc;
+  char *text = pp__decode(&st.scratch, data, len, opt->encoding, opt->lossy, source,
+                          &tlen, &enc, &bad, err);
+  if (!text)
+    goto fail;
+  d->encoding = enc;
+  if (bad)
+    pp__warn(d, 0, "%zu invalid byte sequence%s replaced by U+FFFD", bad, bad > 1 ? "s" : "");
+
+  /* Line texts point into `text`; copying it into the document keeps the
+   * strings the tree borrows alive after the scratch is gone. */
+  text = pp__strndup(&d->arena, text, tlen);
+  pp_lines ls;
+  pp__split_lines(&st.scratch, text, tlen, &ls);
+
+  const pp_grammar *g = opt->grammar ? opt->grammar : choose(opt->grammars, &ls, &st.m, &st.nm);
+  d->grammar = g->name;
+  if (pp__classify(d, g, &ls, &st.m, &st.nm, err))
+    goto fail;
+  pp__build(d, g, &ls);
+  state_free(&st);
+  d->arena.oom = NULL;
+  return d;
+
+fail:
+  state_free(&st);
+  {
+    pp_arena fa = d->arena;
+    pp__arena_free(&fa);
+  }
+  return NULL;
+}
+
+void pp_doc_free(pp_doc *d) {
+  if (!d)
+    return;
+  pp_arena a = d->arena;
+  pp__arena_free(&a);
+}
+
+const char *pp_doc_source(const pp_doc *d) { return d->source; }
+const char *pp_doc_encoding(const pp_doc *d) { return d->encoding; }
+const char *pp_doc_grammar(const pp_doc *d) { return d->grammar; }
+const pp_node *pp_doc_first_child(const pp_doc *d) { return d->first; }
+size_t pp_doc_warning_count(const pp_doc *d) { return d->nwarnings; }
+size_t pp_doc_repair_count(const pp_doc *d) { return d->nrepairs; }
+size_t pp_doc_removed_count(const pp_doc *d) { return d->nremoved; }
+size_t pp_doc_appendix_count(const pp_doc *d) { return d->nappendix; }
+
+const char *pp_doc_meta(const pp_doc *d, const char *key) {
+  for (size_t i = 0; i < d->nmeta; i++)
+    if (strcmp(d->meta[i].key, key) == 0)
+      return d->meta[i].value;
+  return NULL;
+}
+
+const char *pp_node_kind(const pp_node *n) { return n->kind; }
+const char *pp_node_label(const pp_node *n) { return n->label; }
+long pp_node_number(const pp_node *n) { return n->number; }
+const char *pp_node_title(const pp_node *n) { return n->title; }
+const char *pp_node_text(const pp_node *n) { return n->text; }
+long pp_node_first_line(const pp_node *n) { return n->first; }
+long pp_node_last_line(const pp_node *n) { return n->last; }
+const pp_node *pp_node_parent(const pp_node *n) { return n->parent; }
+const pp_node *pp_node_first_child(const pp_node *n) { return n->first_child; }
+const pp_node *pp_node_next(const pp_node *n) { return n->next; }
+size_t pp_node_field_count(const pp_node *n) { return n->nfields; }
+const char *pp_node_field_name(const pp_node *n, size_t i) {
+  return i < n->nfields ? n->fields[i].name : NULL;
+}
+size_t pp_node_field_value_count(const pp_node *n, size_t i) {
+  return i < n->nfields ? n->fields[i].n : 0;
+}
+const char *pp_node_field_value(const pp_node *n, size_t i, size_t j) {
+  return i < n->nfields && j < n->fields[i].n ? n->fields[i].values[j] : NULL;
+}
+
+void pp_iter_init(pp_iter *it, const pp_doc *d) {
+  it->next = d->first;
+  it->depth = 0;
+}
+
+const pp_node *pp_iter_next(pp_iter *it, int *depth) {
+  const pp_node *n = it->next;
+  if (!n)
+    return NULL;
+  if (depth)
+    *depth = it->depth;
+  if (n->first_child) {
+    it->next = n->first_child;
+    it->depth++;
+  } else {
+    const pp_node *p = n;
+    while (p && !p->next) {
+      p = p->parent;
+      it->depth--;
+    }
+    it->next = p ? p->next : NULL;
+  }
+  return n;
+}

@@ -1,0 +1,166 @@
+/* Stage 5: the one walk over a document that every output format shares.
+ * The keys and their order here are the output contract (man/planparse.1,
+ * OUTPUT); the writers only decide how each event is spelled. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void kv_str(pp_writer *w, const char *k, const char *v) {
+  w->key(w, k);
+  w->str(w, v);
+}
+
+static void kv_num(pp_writer *w, const char *k, long v) {
+  w->key(w, k);
+  if (v < 0)
+    w->str(w, NULL);
+  else
+    w->num(w, v);
+}
+
+static void lines(pp_writer *w, long first, long last) {
+  w->key(w, "lines");
+  w->seq_begin(w, 1);
+  w->num(w, first);
+  w->num(w, last);
+  w->seq_end(w);
+}
+
+static void meta(const pp_doc *d, pp_writer *w) {
+  w->key(w, "meta");
+  w->map_begin(w);
+  if (!pp_doc_meta(d, "title"))
+    kv_str(w, "title", NULL);
+  for (size_t i = 0; i < d->nmeta; i++)
+    kv_str(w, d->meta[i].key, d->meta[i].value);
+  if (d->meta_first)
+    lines(w, d->meta_first, d->meta_last);
+  w->map_end(w);
+}
+
+static void paras(pp_writer *w, const char *key, const pp_para *v, size_t n, int titled) {
+  w->key(w, key);
+  w->seq_begin(w, 0);
+  for (size_t i = 0; i < n; i++) {
+    w->map_begin(w);
+    if (titled)
+      kv_str(w, "title", v[i].title);
+    kv_str(w, "text", v[i].text);
+    lines(w, v[i].first, v[i].last);
+    w->map_end(w);
+  }
+  w->seq_end(w);
+}
+
+static void node_open(const pp_node *n, pp_writer *w) {
+  w->map_begin(w);
+  kv_str(w, "kind", n->kind);
+  kv_str(w, "label", n->label);
+  kv_num(w, "number", n->number);
+  kv_str(w, "title", n->title);
+  kv_str(w, "text", n->text);
+  w->key(w, "fields");
+  w->map_begin(w);
+  for (size_t i = 0; i < n->nfields; i++) {
+    w->key(w, n->fields[i].name);
+    w->seq_begin(w, 1);
+    for (size_t j = 0; j < n->fields[i].n; j++)
+      w->str(w, n->fields[i].values[j]);
+    w->seq_end(w);
+  }
+  w->map_end(w);
+  lines(w, n->first, n->last);
+  w->key(w, "children");
+  w->seq_begin(w, 0);
+}
+
+static void node_close(pp_writer *w) {
+  w->seq_end(w);
+  w->map_end(w);
+}
+
+void pp__emit_doc(const pp_doc *d, pp_writer *w) {
+  w->map_begin(w);
+  kv_str(w, "source", d->source);
+  kv_str(w, "encoding", d->encoding);
+  kv_str(w, "grammar", d->grammar);
+  meta(d, w);
+  paras(w, "preamble", d->preamble, d->npreamble, 0);
+
+  /* Nodes stay open until a node at their depth or above comes, so the
+   * walk needs no recursion however deep the document nests. */
+  w->key(w, "children");
+  w->seq_begin(w, 0);
+  pp_iter it;
+  pp_iter_init(&it, d);
+  const pp_node *n;
+  int depth, open = 0;
+  while ((n = pp_iter_next(&it, &depth))) {
+    for (; open > depth; open--)
+      node_close(w);
+    node_open(n, w);
+    open++;
+  }
+  for (; open > 0; open--)
+    node_close(w);
+  w->seq_end(w);
+
+  paras(w, "appendix", d->appendix, d->nappendix, 1);
+  w->key(w, "removed");
+  w->seq_begin(w, 0);
+  for (size_t i = 0; i < d->nremoved; i++) {
+    w->map_begin(w);
+    kv_num(w, "line", d->removed[i].line);
+    kv_str(w, "text", d->removed[i].text);
+    kv_str(w, "reason", d->removed[i].kind);
+    w->map_end(w);
+  }
+  w->seq_end(w);
+  w->key(w, "repairs");
+  w->seq_begin(w, 0);
+  for (size_t i = 0; i < d->nrepairs; i++) {
+    w->map_begin(w);
+    kv_str(w, "kind", d->repairs[i].kind);
+    lines(w, d->repairs[i].line, d->repairs[i].last);
+    w->map_end(w);
+  }
+  w->seq_end(w);
+  w->key(w, "warnings");
+  w->seq_begin(w, 0);
+  for (size_t i = 0; i < d->nwarnings; i++) {
+    w->map_begin(w);
+    kv_num(w, "line", d->warnings[i].line);
+    kv_str(w, "message", d->warnings[i].text);
+    w->map_end(w);
+  }
+  w->seq_end(w);
+  w->map_end(w);
+}
+
+char *pp_doc_render(const pp_doc *d, pp_format format, size_t *len, pp_error *err) {
+  pp_buf out = {0};
+  pp_writer *w;
+  int rc;
+  if (format == PP_FORMAT_JSON) {
+    void *st = pp__json_writer_new(&out, &w);
+    if (st)
+      pp__emit_doc(d, w);
+    rc = st ? pp__json_writer_finish(st) : -1;
+  } else {
+    void *st = pp__yaml_writer_new(&out, &w);
+    if (st)
+      pp__emit_doc(d, w);
+    rc = st ? pp__yaml_writer_finish(st) : -1;
+  }
+  if (rc || out.failed) {
+    free(out.p);
+    pp__error(err, PP_ERR_NOMEM, d->source, 0, "cannot render the document: out of memory");
+    return NULL;
+  }
+  if (!out.p)
+    pp__buf_put(&out, "", 0);
+  if (len)
+    *len = out.len;
+  return out.p;
+}

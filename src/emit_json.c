@@ -1,0 +1,139 @@
+/* JSON writer: two-space indentation, short arrays (line ranges, field
+ * values) on one line, UTF-8 passed through, U+2028/U+2029 escaped so the
+ * output is also valid JavaScript. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+enum { MAX_NEST = 4096 };
+
+typedef struct jstate {
+  pp_writer w;
+  int depth;
+  unsigned char first[MAX_NEST]; /* no element yet at this depth */
+  unsigned char flow[MAX_NEST];
+  int after_key;
+} jstate;
+
+static void indent(jstate *s) {
+  pp__buf_put(s->w.out, "\n", 1);
+  for (int i = 0; i < s->depth; i++)
+    pp__buf_put(s->w.out, "  ", 2);
+}
+
+/* Separator and layout before a value or key at the current depth. */
+static void before(jstate *s) {
+  if (s->after_key) {
+    s->after_key = 0;
+    return;
+  }
+  if (s->depth == 0)
+    return;
+  if (!s->first[s->depth])
+    pp__buf_put(s->w.out, s->flow[s->depth] ? ", " : ",", s->flow[s->depth] ? 2 : 1);
+  s->first[s->depth] = 0;
+  if (!s->flow[s->depth])
+    indent(s);
+}
+
+static void open(jstate *s, const char *c, int flow) {
+  before(s);
+  pp__buf_puts(s->w.out, c);
+  if (s->depth + 1 >= MAX_NEST) {
+    s->w.failed = 1;
+    return;
+  }
+  s->depth++;
+  s->first[s->depth] = 1;
+  s->flow[s->depth] = (unsigned char)(flow || s->flow[s->depth - 1]);
+}
+
+static void close(jstate *s, const char *c) {
+  int empty = s->first[s->depth], flow = s->flow[s->depth];
+  s->depth--;
+  if (!empty && !flow)
+    indent(s);
+  pp__buf_puts(s->w.out, c);
+}
+
+static void j_map_begin(pp_writer *w) { open((jstate *)w, "{", 0); }
+static void j_map_end(pp_writer *w) { close((jstate *)w, "}"); }
+static void j_seq_begin(pp_writer *w, int flow) { open((jstate *)w, "[", flow); }
+static void j_seq_end(pp_writer *w) { close((jstate *)w, "]"); }
+
+static void quoted(pp_buf *b, const char *v) {
+  pp__buf_put(b, "\"", 1);
+  const unsigned char *p = (const unsigned char *)v;
+  const unsigned char *run = p;
+  for (; *p; p++) {
+    const char *esc = NULL;
+    char tmp[8];
+    if (*p == '"')
+      esc = "\\\"";
+    else if (*p == '\\')
+      esc = "\\\\";
+    else if (*p == '\n')
+      esc = "\\n";
+    else if (*p == '\t')
+      esc = "\\t";
+    else if (*p == '\r')
+      esc = "\\r";
+    else if (*p < 0x20 || *p == 0x7F) {
+      snprintf(tmp, sizeof tmp, "\\u%04x", *p);
+      esc = tmp;
+    } else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+      esc = p[2] == 0xA8 ? "\\u2028" : "\\u2029";
+      pp__buf_put(b, (const char *)run, (size_t)(p - run));
+      pp__buf_puts(b, esc);
+      p += 2;
+      run = p + 1;
+      continue;
+    }
+    if (esc) {
+      pp__buf_put(b, (const char *)run, (size_t)(p - run));
+      pp__buf_puts(b, esc);
+      run = p + 1;
+    }
+  }
+  pp__buf_put(b, (const char *)run, (size_t)(p - run));
+  pp__buf_put(b, "\"", 1);
+}
+
+static void j_key(pp_writer *w, const char *k) {
+  jstate *s = (jstate *)w;
+  before(s);
+  quoted(w->out, k);
+  pp__buf_put(w->out, ": ", 2);
+  s->after_key = 1;
+}
+
+static void j_str(pp_writer *w, const char *v) {
+  before((jstate *)w);
+  if (v)
+    quoted(w->out, v);
+  else
+    pp__buf_puts(w->out, "null");
+}
+
+static void j_num(pp_writer *w, long v) {
+  before((jstate *)w);
+  pp__buf_printf(w->out, "%ld", v);
+}
+
+void *pp__json_writer_new(pp_buf *out, pp_writer **w) {
+  jstate *s = calloc(1, sizeof *s);
+  if (!s)
+    return NULL;
+  s->w = (pp_writer){j_map_begin, j_map_end, j_seq_begin, j_seq_end, j_key, j_str, j_num, out, 0};
+  *w = &s->w;
+  return s;
+}
+
+int pp__json_writer_finish(void *st) {
+  jstate *s = st;
+  pp__buf_put(s->w.out, "\n", 1);
+  int failed = s->w.failed || s->w.out->failed;
+  free(s);
+  return failed ? -1 : 0;
+}

@@ -1,0 +1,589 @@
+#define _POSIX_C_SOURCE 200809L
+/* Grammar files: YAML -> compiled PCRE2 rules.  Grammar files come from
+ * users, so the reader is defensive: libyaml's event parser with our own
+ * caps on size and nesting (its loader is quadratic on deep flow nesting),
+ * no aliases, every key checked, every pattern compiled with a match limit
+ * and \C forbidden. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "internal.h"
+
+enum { MAX_GRAMMAR_BYTES = 1 << 20, MAX_DEPTH = 16, MATCH_LIMIT = 100000 };
+
+/* ---- a small YAML tree ------------------------------------------------ */
+
+enum { Y_SCALAR, Y_SEQ, Y_MAP };
+typedef struct ynode {
+  int type;
+  const char *value; /* scalars */
+  long line;
+  struct ynode **kids; /* seq items; maps alternate key, value */
+  size_t n, cap;
+} ynode;
+
+typedef struct loader {
+  pp_arena *a;
+  const char *file;
+  pp_error *err;
+} loader;
+
+static ynode *yload(loader *L, const char *data, size_t len) {
+  yaml_parser_t p;
+  yaml_event_t ev;
+  ynode *stack[MAX_DEPTH + 1];
+  int depth = 0;
+  ynode *root = NULL;
+  if (!yaml_parser_initialize(&p)) {
+    pp__error(L->err, PP_ERR_NOMEM, L->file, 0, "out of memory");
+    return NULL;
+  }
+  yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
+  for (;;) {
+    if (!yaml_parser_parse(&p, &ev)) {
+      pp__error(L->err, PP_ERR_GRAMMAR, L->file, (long)p.problem_mark.line + 1,
+                "not valid YAML: %s", p.problem ? p.problem : "parse error");
+      L->err->column = (long)p.problem_mark.column + 1;
+      yaml_parser_delete(&p);
+      return NULL;
+    }
+    long line = (long)ev.start_mark.line + 1;
+    ynode *nd = NULL;
+    int done = 0, fail = 0;
+    switch (ev.type) {
+    case YAML_STREAM_END_EVENT:
+      done = 1;
+      break;
+    case YAML_ALIAS_EVENT:
+      pp__error(L->err, PP_ERR_GRAMMAR, L->file, line,
+                "aliases are not allowed in grammar files");
+      fail = 1;
+      break;
+    case YAML_SCALAR_EVENT:
+      nd = pp__alloc(L->a, sizeof *nd);
+      nd->type = Y_SCALAR;
+      nd->value = pp__strndup(L->a, (const char *)ev.data.scalar.value,
+                              ev.data.scalar.length);
+      break;
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+      nd = pp__alloc(L->a, sizeof *nd);
+      nd->type = ev.type == YAML_SEQUENCE_START_EVENT ? Y_SEQ : Y_MAP;
+      break;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+      depth--;
+      break;
+    case YAML_DOCUMENT_START_EVENT:
+      if (root) {
+        pp__error(L->err, PP_ERR_GRAMMAR, L->file, line,
+                  "a grammar file holds one YAML document");
+        fail = 1;
+      }
+      break;
+    default:
+      break;
+    }
+    if (nd) {
+      nd->line = line;
+      if (depth == 0) {
+        root = nd;
+      } else {
+        ynode *parent = stack[depth - 1];
+        parent->kids = pp__grow(L->a, parent->kids, parent->n, &parent->cap,
+                                sizeof *parent->kids);
+        parent->kids[parent->n++] = nd;
+      }
+      if (nd->type != Y_SCALAR) {
+        if (depth >= MAX_DEPTH) {
+          pp__error(L->err, PP_ERR_GRAMMAR, L->file, line,
+                    "nesting deeper than %d levels", MAX_DEPTH);
+          fail = 1;
+        } else
+          stack[depth++] = nd;
+      }
+    }
+    yaml_event_delete(&ev);
+    if (fail) {
+      yaml_parser_delete(&p);
+      return NULL;
+    }
+    if (done)
+      break;
+  }
+  yaml_parser_delete(&p);
+  if (!root || root->type != Y_MAP) {
+    pp__error(L->err, PP_ERR_GRAMMAR, L->file, root ? root->line : 1,
+              "a grammar file must be a mapping");
+    return NULL;
+  }
+  return root;
+}
+
+/* ---- schema ----------------------------------------------------------- */
+
+#ifdef __GNUC__
+__attribute__((format(printf, 3, 4)))
+#endif
+static int bad(loader *L, const ynode *n, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  pp__error(L->err, PP_ERR_GRAMMAR, L->file, n ? n->line : 0, "%s", msg);
+  return -1;
+}
+
+/* Checks that every key of map m is one of the NULL-terminated keys. */
+static int known_keys(loader *L, const ynode *m, const char *const *keys) {
+  for (size_t i = 0; i + 1 < m->n; i += 2) {
+    const ynode *k = m->kids[i];
+    if (k->type != Y_SCALAR)
+      return bad(L, k, "keys must be plain strings");
+    int ok = 0;
+    for (const char *const *p = keys; *p; p++)
+      ok |= strcmp(*p, k->value) == 0;
+    if (!ok)
+      return bad(L, k, "unknown key '%s'", k->value);
+    for (size_t j = 0; j < i; j += 2)
+      if (strcmp(m->kids[j]->value, k->value) == 0)
+        return bad(L, k, "duplicate key '%s'", k->value);
+  }
+  return 0;
+}
+
+static const ynode *get(const ynode *m, const char *key) {
+  for (size_t i = 0; i + 1 < m->n; i += 2)
+    if (m->kids[i]->type == Y_SCALAR && strcmp(m->kids[i]->value, key) == 0)
+      return m->kids[i + 1];
+  return NULL;
+}
+
+static const char *get_str(loader *L, const ynode *m, const char *key,
+                           int required, int *fail) {
+  const ynode *v = get(m, key);
+  if (!v) {
+    if (required) {
+      pp__error(L->err, PP_ERR_GRAMMAR, L->file, m->line, "missing key '%s'", key);
+      *fail = 1;
+    }
+    return NULL;
+  }
+  if (v->type != Y_SCALAR) {
+    pp__error(L->err, PP_ERR_GRAMMAR, L->file, v->line, "'%s' must be a string", key);
+    *fail = 1;
+    return NULL;
+  }
+  return v->value;
+}
+
+static int compile(loader *L, pp_rule *r, const char *src, long line,
+                   const char *what) {
+  int ec;
+  PCRE2_SIZE eo;
+  r->src = src;
+  r->line = line;
+  r->what = what;
+  r->re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                        PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C |
+                            PCRE2_MATCH_INVALID_UTF,
+                        &ec, &eo, NULL);
+  if (!r->re) {
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(ec, msg, sizeof msg);
+    pp__error(L->err, PP_ERR_GRAMMAR, L->file, line,
+              "%s: bad pattern: %s at offset %zu", what, (const char *)msg,
+              (size_t)eo);
+    return -1;
+  }
+  /* JIT is an optimisation only: without it the interpreter runs. */
+  (void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+  int g;
+  r->g_label = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "label")) > 0 ? g : 0;
+  r->g_num = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "num")) > 0 ? g : 0;
+  r->g_title = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "title")) > 0 ? g : 0;
+  r->g_value = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "value")) > 0 ? g : 0;
+  return 0;
+}
+
+static pp_rule *compile_one(loader *L, const ynode *v, const char *what) {
+  if (!v)
+    return NULL;
+  if (v->type != Y_SCALAR) {
+    bad(L, v, "%s must be a pattern string", what);
+    return NULL;
+  }
+  pp_rule *r = pp__alloc(L->a, sizeof *r);
+  return compile(L, r, v->value, v->line, what) ? NULL : r;
+}
+
+static int parse_levels(loader *L, pp_grammar *g, const ynode *lv) {
+  static const char *const keys[] = {"name", "number", "patterns", NULL};
+  if (lv->type != Y_SEQ || lv->n == 0)
+    return bad(L, lv, "'levels' must be a non-empty list");
+  g->levels = pp__alloc(L->a, lv->n * sizeof *g->levels);
+  for (size_t i = 0; i < lv->n; i++) {
+    const ynode *m = lv->kids[i];
+    pp_level *l = &g->levels[g->nlevels++]; /* counted now so a failure frees it */
+    int fail = 0;
+    if (m->type != Y_MAP)
+      return bad(L, m, "a level must be a mapping");
+    if (known_keys(L, m, keys))
+      return -1;
+    l->name = get_str(L, m, "name", 1, &fail);
+    const char *num = get_str(L, m, "number", 1, &fail);
+    if (fail)
+      return -1;
+    for (size_t j = 0; j + 1 < g->nlevels; j++)
+      if (strcmp(g->levels[j].name, l->name) == 0)
+        return bad(L, m, "level '%s' is defined twice", l->name);
+    static const char *const styles[] = {"arabic", "chinese", "circled", "ordinal"};
+    l->numstyle = -1;
+    for (int s = 0; s < 4; s++)
+      if (strcmp(num, styles[s]) == 0)
+        l->numstyle = s;
+    if (l->numstyle < 0)
+      return bad(L, get(m, "number"),
+                 "unknown number style '%s' (arabic, chinese, circled or ordinal)", num);
+    const ynode *ps = get(m, "patterns");
+    if (!ps || ps->type != Y_SEQ || ps->n == 0)
+      return bad(L, ps ? ps : m, "level '%s' needs a non-empty list 'patterns'", l->name);
+    l->rules = pp__alloc(L->a, ps->n * sizeof *l->rules);
+    const char *what = pp__printf(L->a, "level %s", l->name);
+    for (size_t j = 0; j < ps->n; j++) {
+      if (ps->kids[j]->type != Y_SCALAR)
+        return bad(L, ps->kids[j], "%s: a pattern must be a string", what);
+      pp_rule *r = &l->rules[l->nrules++];
+      if (compile(L, r, ps->kids[j]->value, ps->kids[j]->line, what))
+        return -1;
+      if (!r->g_title)
+        return bad(L, ps->kids[j], "%s: the pattern has no (?<title>...) group", what);
+      if (!r->g_label && l->numstyle != PP_NUM_ORDINAL)
+        return bad(L, ps->kids[j],
+                   "%s: the pattern has no (?<label>...) group, so only 'number: ordinal' fits",
+                   what);
+    }
+  }
+  return 0;
+}
+
+static int parse_fields(loader *L, pp_grammar *g, const ynode *fv) {
+  static const char *const keys[] = {"name", "pattern", "split", NULL};
+  if (fv->type != Y_SEQ)
+    return bad(L, fv, "'fields' must be a list");
+  g->fields = pp__alloc(L->a, (fv->n + 1) * sizeof *g->fields);
+  for (size_t i = 0; i < fv->n; i++) {
+    const ynode *m = fv->kids[i];
+    pp_field *f = &g->fields[g->nfields++];
+    int fail = 0;
+    if (m->type != Y_MAP)
+      return bad(L, m, "a field must be a mapping");
+    if (known_keys(L, m, keys))
+      return -1;
+    f->name = get_str(L, m, "name", 1, &fail);
+    const char *split = get_str(L, m, "split", 0, &fail);
+    const ynode *pat = get(m, "pattern");
+    if (fail)
+      return -1;
+    if (!pat)
+      return bad(L, m, "field '%s' needs a 'pattern'", f->name);
+    f->split = PP_SPLIT_NONE;
+    if (split && strcmp(split, "list") == 0)
+      f->split = PP_SPLIT_LIST;
+    else if (split && strcmp(split, "names") == 0)
+      f->split = PP_SPLIT_NAMES;
+    else if (split && strcmp(split, "none") != 0)
+      return bad(L, get(m, "split"), "unknown split '%s' (none, list or names)", split);
+    const char *what = pp__printf(L->a, "field %s", f->name);
+    if (pat->type != Y_SCALAR)
+      return bad(L, pat, "%s: the pattern must be a string", what);
+    if (compile(L, &f->rule, pat->value, pat->line, what))
+      return -1;
+    if (!f->rule.g_value)
+      return bad(L, pat, "%s: the pattern has no (?<value>...) group", what);
+  }
+  return 0;
+}
+
+static int parse_boiler(loader *L, pp_grammar *g, const ynode *bv) {
+  static const char *const keys[] = {"pattern", "reason", NULL};
+  if (bv->type != Y_SEQ)
+    return bad(L, bv, "'boilerplate' must be a list");
+  g->boiler = pp__alloc(L->a, (bv->n + 1) * sizeof *g->boiler);
+  for (size_t i = 0; i < bv->n; i++) {
+    const ynode *m = bv->kids[i];
+    pp_boiler *b = &g->boiler[g->nboiler++];
+    int fail = 0;
+    if (m->type != Y_MAP)
+      return bad(L, m, "a boilerplate entry must be a mapping");
+    if (known_keys(L, m, keys))
+      return -1;
+    const ynode *pat = get(m, "pattern");
+    b->reason = get_str(L, m, "reason", 1, &fail);
+    if (fail)
+      return -1;
+    if (!pat || pat->type != Y_SCALAR)
+      return bad(L, pat ? pat : m, "a boilerplate entry needs a 'pattern' string");
+    if (compile(L, &b->rule, pat->value, pat->line, "boilerplate"))
+      return -1;
+  }
+  return 0;
+}
+
+static pp_grammar *build(pp_grammar *g, loader *L, const char *data, size_t len) {
+  static const char *const keys[] = {"name",  "description", "levels",   "fields",
+                                     "boilerplate", "title",   "appendix", NULL};
+  if (len > MAX_GRAMMAR_BYTES) {
+    pp__error(L->err, PP_ERR_GRAMMAR, L->file, 0,
+              "grammar file larger than %d bytes", MAX_GRAMMAR_BYTES);
+    return NULL;
+  }
+  const ynode *root = yload(L, data, len);
+  if (!root || known_keys(L, root, keys))
+    return NULL;
+  int fail = 0;
+  g->name = get_str(L, root, "name", 1, &fail);
+  g->description = get_str(L, root, "description", 0, &fail);
+  if (fail)
+    return NULL;
+  if (!g->description)
+    g->description = "";
+  const ynode *lv = get(root, "levels");
+  if (!lv) {
+    bad(L, root, "missing key 'levels'");
+    return NULL;
+  }
+  if (parse_levels(L, g, lv))
+    return NULL;
+  const ynode *v;
+  if ((v = get(root, "fields")) && parse_fields(L, g, v))
+    return NULL;
+  if ((v = get(root, "boilerplate")) && parse_boiler(L, g, v))
+    return NULL;
+  if ((v = get(root, "title")) && !(g->title = compile_one(L, v, "title")))
+    return NULL;
+  if ((v = get(root, "appendix")) && !(g->article = compile_one(L, v, "appendix")))
+    return NULL;
+  return g;
+}
+
+static void grammar_free(pp_grammar *g) {
+  if (!g)
+    return;
+  for (size_t i = 0; i < g->nlevels; i++)
+    for (size_t j = 0; j < g->levels[i].nrules; j++)
+      pcre2_code_free(g->levels[i].rules[j].re);
+  for (size_t i = 0; i < g->nfields; i++)
+    pcre2_code_free(g->fields[i].rule.re);
+  for (size_t i = 0; i < g->nboiler; i++)
+    pcre2_code_free(g->boiler[i].rule.re);
+  if (g->title)
+    pcre2_code_free(g->title->re);
+  if (g->article)
+    pcre2_code_free(g->article->re);
+  pp_arena a = g->arena;
+  pp__arena_free(&a);
+}
+
+/* ---- the set ---------------------------------------------------------- */
+
+struct pp_grammars {
+  pp_grammar **v;
+  size_t n, cap;
+};
+
+pp_grammars *pp_grammars_new(void) { return calloc(1, sizeof(pp_grammars)); }
+
+void pp_grammars_free(pp_grammars *s) {
+  if (!s)
+    return;
+  for (size_t i = 0; i < s->n; i++)
+    grammar_free(s->v[i]);
+  free(s->v);
+  free(s);
+}
+
+const pp_grammar *pp_grammars_add_buffer(pp_grammars *s, const char *data,
+                                         size_t len, const char *name_hint,
+                                         pp_error *err) {
+  pp_arena a = {0};
+  jmp_buf jb;
+  pp_grammar *volatile g = NULL;
+  a.oom = &jb;
+  if (setjmp(jb)) {
+    /* Compiled patterns of a half-built grammar are owned by its rules. */
+    if (g)
+      grammar_free(g);
+    else
+      pp__arena_free(&a);
+    pp__error(err, PP_ERR_NOMEM, name_hint, 0, "out of memory");
+    return NULL;
+  }
+  pp_grammar *ng = pp__alloc(&a, sizeof *ng);
+  g = ng;
+  loader L = {&ng->arena, name_hint, err};
+  ng->arena = a; /* the grammar owns the arena from here on */
+  ng->arena.oom = &jb;
+  ng->path = pp__strdup(&ng->arena, name_hint ? name_hint : "");
+  if (!build(ng, &L, data, len)) {
+    grammar_free(ng);
+    return NULL;
+  }
+  ng->arena.oom = NULL;
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp(s->v[i]->name, ng->name) == 0) {
+      grammar_free(ng);
+      return s->v[i];
+    }
+  if (s->n == s->cap) {
+    size_t nc = s->cap ? s->cap * 2 : 4;
+    pp_grammar **nv = realloc(s->v, nc * sizeof *nv);
+    if (!nv) {
+      grammar_free(ng);
+      pp__error(err, PP_ERR_NOMEM, name_hint, 0, "out of memory");
+      return NULL;
+    }
+    s->v = nv;
+    s->cap = nc;
+  }
+  s->v[s->n++] = ng;
+  return ng;
+}
+
+const pp_grammar *pp_grammars_add_file(pp_grammars *s, const char *path,
+                                       pp_error *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    pp__error(err, PP_ERR_IO, path, 0, "cannot open grammar: %s", strerror(errno));
+    return NULL;
+  }
+  char *buf = malloc(MAX_GRAMMAR_BYTES + 1);
+  if (!buf) {
+    fclose(f);
+    pp__error(err, PP_ERR_NOMEM, path, 0, "out of memory");
+    return NULL;
+  }
+  size_t n = fread(buf, 1, MAX_GRAMMAR_BYTES + 1, f);
+  int rerr = ferror(f);
+  fclose(f);
+  if (rerr) {
+    free(buf);
+    pp__error(err, PP_ERR_IO, path, 0, "read error");
+    return NULL;
+  }
+  const pp_grammar *g = pp_grammars_add_buffer(s, buf, n, path, err);
+  free(buf);
+  return g;
+}
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int pp_grammars_add_dir(pp_grammars *s, const char *dir, pp_error *err) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return 0;
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  int rc = 0;
+  while ((e = readdir(d))) {
+    size_t l = strlen(e->d_name);
+    if (l < 6 || strcmp(e->d_name + l - 5, ".yaml") != 0 || e->d_name[0] == '.')
+      continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 8;
+      char **nn = realloc(names, cap * sizeof *nn);
+      if (!nn) {
+        rc = -1;
+        break;
+      }
+      names = nn;
+    }
+    size_t dl = strlen(dir);
+    char *p = malloc(dl + l + 2);
+    if (!p) {
+      rc = -1;
+      break;
+    }
+    memcpy(p, dir, dl);
+    p[dl] = '/';
+    memcpy(p + dl + 1, e->d_name, l + 1);
+    names[n++] = p;
+  }
+  closedir(d);
+  if (rc)
+    pp__error(err, PP_ERR_NOMEM, dir, 0, "out of memory");
+  if (names)
+    qsort(names, n, sizeof *names, by_name);
+  for (size_t i = 0; i < n; i++) {
+    if (!rc && !pp_grammars_add_file(s, names[i], err))
+      rc = -1;
+    free(names[i]);
+  }
+  free(names);
+  return rc;
+}
+
+const pp_grammar *pp_grammars_find(const pp_grammars *s, const char *name) {
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp(s->v[i]->name, name) == 0)
+      return s->v[i];
+  return NULL;
+}
+
+size_t pp_grammars_count(const pp_grammars *s) { return s->n; }
+const pp_grammar *pp_grammars_at(const pp_grammars *s, size_t i) {
+  return i < s->n ? s->v[i] : NULL;
+}
+const char *pp_grammar_name(const pp_grammar *g) { return g->name; }
+const char *pp_grammar_description(const pp_grammar *g) { return g->description; }
+const char *pp_grammar_path(const pp_grammar *g) { return g->path; }
+
+/* ---- matching --------------------------------------------------------- */
+
+int pp__matcher_init(pp_matcher *m) {
+  m->md = pcre2_match_data_create(32, NULL);
+  m->mc = pcre2_match_context_create(NULL);
+  if (!m->md || !m->mc) {
+    pp__matcher_free(m);
+    return -1;
+  }
+  pcre2_set_match_limit(m->mc, MATCH_LIMIT);
+  pcre2_set_depth_limit(m->mc, MATCH_LIMIT / 10);
+  return 0;
+}
+
+void pp__matcher_free(pp_matcher *m) {
+  pcre2_match_data_free(m->md);
+  pcre2_match_context_free(m->mc);
+  m->md = NULL;
+  m->mc = NULL;
+}
+
+int pp__match(pp_matcher *m, const pp_rule *r, const char *s, size_t n) {
+  int rc = pcre2_match(r->re, (PCRE2_SPTR)s, n, 0, 0, m->md, m->mc);
+  if (rc >= 0)
+    return PP_MATCH_YES;
+  if (rc == PCRE2_ERROR_NOMATCH)
+    return PP_MATCH_NO;
+  /* Limits, JIT stack exhaustion and anything else: never a quiet no. */
+  return PP_MATCH_LIMIT;
+}
+
+int pp__group(const pp_matcher *m, int g, size_t *start, size_t *end) {
+  if (g < 0 || (uint32_t)g >= pcre2_get_ovector_count(m->md))
+    return -1;
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+  if (ov[2 * g] == PCRE2_UNSET)
+    return -1;
+  *start = ov[2 * g];
+  *end = ov[2 * g + 1];
+  return 0;
+}

@@ -1,0 +1,287 @@
+/* Private declarations shared by the pipeline stages.  Nothing here is
+ * installed.  Stages: decode.c -> lines.c -> classify.c (with grammar.c) ->
+ * tree.c (with meta.c) -> emit*.c.  Data flows one way: a stage reads what
+ * the one before produced and never reaches back. */
+#ifndef PP_INTERNAL_H
+#define PP_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "planparse.h"
+
+/* ---- arena.c: bump allocation; one arena per document or grammar ------ */
+
+/* Every object of a document lives in its arena, so freeing a document is
+ * one walk over a chunk list, and an allocation failure deep inside the
+ * parser can unwind with longjmp without leaking: whoever set `oom` frees
+ * the arena afterwards. */
+typedef struct pp_chunk pp_chunk;
+typedef struct pp_arena {
+  pp_chunk *head;
+  jmp_buf *oom; /* longjmp target on allocation failure; NULL aborts */
+} pp_arena;
+
+void *pp__alloc(pp_arena *a, size_t size);          /* zeroed */
+char *pp__strndup(pp_arena *a, const char *s, size_t n);
+char *pp__strdup(pp_arena *a, const char *s);
+char *pp__printf(pp_arena *a, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Grows an arena array of elem-sized items so that index n fits. */
+void *pp__grow(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem);
+void pp__arena_free(pp_arena *a);
+void pp__oom(pp_arena *a); /* does not return */
+
+/* A growable byte buffer on the heap, for rendered output. */
+typedef struct pp_buf {
+  char *p;
+  size_t len, cap;
+  int failed; /* an allocation failed; contents are incomplete */
+} pp_buf;
+void pp__buf_put(pp_buf *b, const char *s, size_t n);
+void pp__buf_puts(pp_buf *b, const char *s);
+void pp__buf_printf(pp_buf *b, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+void pp__error(pp_error *e, pp_status st, const char *file, long line,
+               const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* ---- decode.c ----------------------------------------------------------- */
+
+/* Converts input bytes to UTF-8 (in the arena), without BOM.  Sets *enc to
+ * the canonical name of the encoding read.  *bad counts U+FFFD substitutions
+ * when lossy.  Returns NULL with err filled. */
+char *pp__decode(pp_arena *a, const char *data, size_t len, const char *force,
+                 int lossy, const char *source, size_t *out_len,
+                 const char **enc, size_t *bad, pp_error *err);
+
+/* ---- utf8 helpers (lines.c) ---------------------------------------------- */
+
+/* Decodes one code point at s (n bytes left); stores its length in *l.
+ * Invalid sequences yield U+FFFD with length 1. */
+uint32_t pp__utf8_next(const char *s, size_t n, int *l);
+int pp__utf8_put(char *out, uint32_t c); /* returns bytes written (1-4) */
+int pp__is_space(uint32_t c);
+/* Trims Unicode white space on both ends of [s, s+n). */
+const char *pp__trim(const char *s, size_t n, size_t *out_n);
+
+/* ---- lines.c ------------------------------------------------------------ */
+
+enum pp_line_kind {
+  PP_LINE_BLANK,
+  PP_LINE_BODY,
+  PP_LINE_HEAD,     /* a heading of some level */
+  PP_LINE_FIELD,    /* 责任单位：… */
+  PP_LINE_ARTICLE,  /* starts an appendix article */
+  PP_LINE_REMOVED   /* boilerplate, wholly removed */
+};
+
+typedef struct pp_span {
+  const char *s;
+  size_t n;
+} pp_span;
+
+typedef struct pp_line {
+  long no;       /* 1-based */
+  pp_span text;  /* trimmed content; may be rewritten by boilerplate removal */
+  int kind;
+  int level;     /* heading level, or field index */
+  pp_span label; /* as written, for headings */
+  pp_span num;   /* the part the number is read from */
+  pp_span title; /* heading title or field value, as written */
+} pp_line;
+
+typedef struct pp_lines {
+  pp_line *v;
+  size_t n;
+} pp_lines;
+
+/* Splits UTF-8 text into lines (LF, CRLF or lone CR).  Lines point into
+ * text, which must outlive them. */
+void pp__split_lines(pp_arena *a, const char *text, size_t len, pp_lines *out);
+
+/* The text matching sees: full-width digits, letters and punctuation folded
+ * to ASCII, every kind of space to U+0020.  map[i] is the byte offset in the
+ * original of normalised byte i (map has out_len + 1 entries).  Buffers are
+ * owned by the scratch and reused from line to line. */
+typedef struct pp_norm {
+  char *s;
+  uint32_t *map;
+  size_t len, cap;
+} pp_norm;
+int pp__normalize(pp_norm *nm, const char *s, size_t n); /* 0, or -1 on OOM */
+void pp__norm_free(pp_norm *nm);
+
+/* ---- grammar.c ---------------------------------------------------------- */
+
+enum pp_numstyle { PP_NUM_ARABIC, PP_NUM_CHINESE, PP_NUM_CIRCLED, PP_NUM_ORDINAL };
+enum pp_split { PP_SPLIT_NONE, PP_SPLIT_LIST, PP_SPLIT_NAMES };
+
+typedef struct pp_rule {
+  pcre2_code *re;
+  const char *src;   /* the pattern as written */
+  const char *what;  /* "level item", "field 责任单位", ... for messages */
+  long line;         /* its line in the grammar file */
+  int g_label, g_num, g_title, g_value; /* capture group numbers, 0 if absent */
+} pp_rule;
+
+typedef struct pp_level {
+  const char *name;
+  int numstyle;
+  pp_rule *rules;
+  size_t nrules;
+} pp_level;
+
+typedef struct pp_field {
+  const char *name;
+  int split;
+  pp_rule rule;
+} pp_field;
+
+typedef struct pp_boiler {
+  const char *reason;
+  pp_rule rule;
+} pp_boiler;
+
+struct pp_grammar {
+  pp_arena arena;
+  const char *name, *description, *path;
+  pp_level *levels;
+  size_t nlevels;
+  pp_field *fields;
+  size_t nfields;
+  pp_boiler *boiler;
+  size_t nboiler;
+  pp_rule *article; /* appendix article start, or NULL */
+  pp_rule *title;   /* title line, or NULL */
+};
+
+/* The outcome of one match of a grammar rule against a line. */
+enum { PP_MATCH_NO = 0, PP_MATCH_YES = 1, PP_MATCH_LIMIT = -1 };
+typedef struct pp_matcher {
+  pcre2_match_data *md;
+  pcre2_match_context *mc;
+} pp_matcher;
+int pp__matcher_init(pp_matcher *m);
+void pp__matcher_free(pp_matcher *m);
+/* Matches rule against the normalised subject; returns PP_MATCH_*. */
+int pp__match(pp_matcher *m, const pp_rule *r, const char *s, size_t n);
+/* Offsets of group g of the last match, or -1 when unset. */
+int pp__group(const pp_matcher *m, int g, size_t *start, size_t *end);
+
+/* ---- numeral.c ---------------------------------------------------------- */
+
+/* Reads a label's number; -1 when it cannot (or it overflows). */
+long pp__numeral(const char *s, size_t n, int style);
+
+/* ---- document (tree.c) ---------------------------------------------------- */
+
+typedef struct pp_field_val {
+  const char *name;
+  const char **values;
+  size_t n, cap;
+} pp_field_val;
+
+struct pp_node {
+  const char *kind, *label, *title, *text;
+  long number;
+  long first, last;
+  pp_field_val *fields;
+  size_t nfields, capfields;
+  struct pp_node *parent, *first_child, *last_child, *next;
+  int level;
+};
+
+typedef struct pp_para {
+  const char *title; /* articles only */
+  const char *text;
+  long first, last;
+} pp_para;
+
+typedef struct pp_note {
+  long line, last; /* last: repairs only */
+  const char *kind; /* repairs: "join"; removed: the reason */
+  const char *text;
+} pp_note;
+
+typedef struct pp_kv {
+  const char *key, *value;
+} pp_kv;
+
+struct pp_doc {
+  pp_arena arena;
+  const char *source, *encoding, *grammar;
+  pp_kv *meta;
+  size_t nmeta, capmeta;
+  long meta_first, meta_last; /* 0 when no front matter */
+  pp_para *preamble;
+  size_t npreamble, cappreamble;
+  pp_node *first, *last;
+  pp_para *appendix;
+  size_t nappendix, capappendix;
+  pp_note *removed, *repairs, *warnings;
+  size_t nremoved, capremoved, nrepairs, caprepairs, nwarnings, capwarnings;
+};
+
+void pp__meta_set(pp_doc *d, const char *key, const char *value);
+void pp__warn(pp_doc *d, long line, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* classify.c: marks every line's kind with grammar g; removes boilerplate
+ * (recording it in d).  Returns 0, or -1 with err filled (rule limit). */
+int pp__classify(pp_doc *d, const pp_grammar *g, pp_lines *ls,
+                 pp_matcher *m, pp_norm *nm, pp_error *err);
+/* How well g fits the lines: the number of heading, field and article lines
+ * it recognises.  Cheap enough to run for every grammar. */
+long pp__score(const pp_grammar *g, const pp_lines *ls, pp_matcher *m,
+               pp_norm *nm);
+
+/* tree.c: builds the tree from classified lines. */
+void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls);
+
+/* meta.c: finds the title block among the lines before the first heading.
+ * Returns the index one past the last front-matter line (0 if none) and
+ * records meta in d. */
+size_t pp__front_matter(pp_doc *d, const pp_grammar *g, const pp_lines *ls,
+                        size_t end);
+
+/* ---- emit.c ------------------------------------------------------------- */
+
+/* The events every renderer understands; emit.c walks a document once and
+ * calls these, so YAML and JSON can never disagree on structure. */
+typedef struct pp_writer pp_writer;
+struct pp_writer {
+  void (*map_begin)(pp_writer *w);
+  void (*map_end)(pp_writer *w);
+  void (*seq_begin)(pp_writer *w, int flow);
+  void (*seq_end)(pp_writer *w);
+  void (*key)(pp_writer *w, const char *k);
+  void (*str)(pp_writer *w, const char *s); /* NULL emits null */
+  void (*num)(pp_writer *w, long v);
+  pp_buf *out;
+  int failed;
+};
+void pp__emit_doc(const pp_doc *d, pp_writer *w);
+/* Writers: begin/finish bracket the stream; finish returns 0 on success. */
+void *pp__yaml_writer_new(pp_buf *out, pp_writer **w);
+int pp__yaml_writer_finish(void *state);
+void *pp__json_writer_new(pp_buf *out, pp_writer **w);
+int pp__json_writer_finish(void *state);
+
+#endif

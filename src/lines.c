@@ -1,0 +1,171 @@
+/* Stage 2: UTF-8 text -> lines, and the normalised view that grammar rules
+ * match against.  The view folds what Chinese typesetting varies freely
+ * (full-width digits and punctuation, ideographic spaces) so a grammar can
+ * be written in ASCII; a byte map leads every match back to the document's
+ * own characters, which are what the output shows. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+uint32_t pp__utf8_next(const char *p, size_t n, int *l) {
+  const unsigned char *s = (const unsigned char *)p;
+  unsigned char c = s[0];
+  if (c < 0x80) {
+    *l = 1;
+    return c;
+  }
+  int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+  if (!len || (size_t)len > n) {
+    *l = 1;
+    return 0xFFFD;
+  }
+  uint32_t cp = c & (0x7F >> len);
+  for (int i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) {
+      *l = 1;
+      return 0xFFFD;
+    }
+    cp = cp << 6 | (s[i] & 0x3F);
+  }
+  *l = len;
+  return cp;
+}
+
+int pp__utf8_put(char *o, uint32_t c) {
+  if (c < 0x80) {
+    o[0] = (char)c;
+    return 1;
+  }
+  if (c < 0x800) {
+    o[0] = (char)(0xC0 | c >> 6);
+    o[1] = (char)(0x80 | (c & 0x3F));
+    return 2;
+  }
+  if (c < 0x10000) {
+    o[0] = (char)(0xE0 | c >> 12);
+    o[1] = (char)(0x80 | (c >> 6 & 0x3F));
+    o[2] = (char)(0x80 | (c & 0x3F));
+    return 3;
+  }
+  o[0] = (char)(0xF0 | c >> 18);
+  o[1] = (char)(0x80 | (c >> 12 & 0x3F));
+  o[2] = (char)(0x80 | (c >> 6 & 0x3F));
+  o[3] = (char)(0x80 | (c & 0x3F));
+  return 4;
+}
+
+int pp__is_space(uint32_t c) {
+  return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == 0xA0 ||
+         c == 0x3000 || c == 0xFEFF || (c >= 0x2000 && c <= 0x200B) ||
+         c == 0x202F || c == 0x205F;
+}
+
+/* Length of the code point that ends at s + n, stepping back over
+ * continuation bytes. */
+static size_t last_cp_len(const char *s, size_t n) {
+  size_t k = 1;
+  while (k < n && k < 4 && ((unsigned char)s[n - k] & 0xC0) == 0x80)
+    k++;
+  return k;
+}
+
+const char *pp__trim(const char *s, size_t n, size_t *out_n) {
+  while (n) {
+    int l;
+    uint32_t c = pp__utf8_next(s, n, &l);
+    if (!pp__is_space(c))
+      break;
+    s += l;
+    n -= (size_t)l;
+  }
+  while (n) {
+    size_t k = last_cp_len(s, n);
+    int l;
+    uint32_t c = pp__utf8_next(s + n - k, k, &l);
+    if (!pp__is_space(c))
+      break;
+    n -= k;
+  }
+  *out_n = n;
+  return s;
+}
+
+void pp__split_lines(pp_arena *a, const char *text, size_t len, pp_lines *out) {
+  size_t cap = 0, n = 0;
+  pp_line *v = NULL;
+  size_t i = 0;
+  long no = 0;
+  /* A final newline ends the last line; it does not start an empty one. */
+  while (i < len) {
+    size_t j = i;
+    while (j < len && text[j] != '\n' && text[j] != '\r')
+      j++;
+    v = pp__grow(a, v, n, &cap, sizeof *v);
+    pp_line *l = &v[n++];
+    memset(l, 0, sizeof *l);
+    l->no = ++no;
+    l->text.s = pp__trim(text + i, j - i, &l->text.n);
+    l->kind = l->text.n ? PP_LINE_BODY : PP_LINE_BLANK;
+    if (j < len && text[j] == '\r' && j + 1 < len && text[j + 1] == '\n')
+      j++;
+    i = j + 1;
+  }
+  out->v = v;
+  out->n = n;
+}
+
+/* The folded form of c for matching, or c itself. */
+static uint32_t fold(uint32_t c) {
+  if (c >= 0xFF01 && c <= 0xFF5E) /* full-width ASCII variants */
+    return c - 0xFF01 + 0x21;
+  if (pp__is_space(c))
+    return ' ';
+  return c;
+}
+
+int pp__normalize(pp_norm *nm, const char *s, size_t n) {
+  if (nm->cap < n + 1) {
+    size_t cap = n + 1 < 256 ? 256 : n + 1;
+    char *ns = realloc(nm->s, cap);
+    if (!ns)
+      return -1;
+    nm->s = ns;
+    uint32_t *nmap = realloc(nm->map, cap * sizeof *nmap);
+    if (!nmap)
+      return -1;
+    nm->map = nmap;
+    nm->cap = cap;
+  }
+  size_t o = 0;
+  for (size_t i = 0; i < n;) {
+    int l;
+    uint32_t c = pp__utf8_next(s + i, n - i, &l);
+    uint32_t f = fold(c);
+    if (f == c) {
+      /* Unchanged: copy the bytes as they are (also keeps invalid ones). */
+      for (int k = 0; k < l; k++) {
+        nm->map[o] = (uint32_t)(i + (size_t)k);
+        nm->s[o++] = s[i + (size_t)k];
+      }
+    } else {
+      int w = pp__utf8_put(nm->s + o, f);
+      for (int k = 0; k < w; k++)
+        nm->map[o + (size_t)k] = (uint32_t)i;
+      o += (size_t)w;
+    }
+    i += (size_t)l;
+  }
+  nm->map[o] = (uint32_t)n;
+  nm->s[o] = 0;
+  nm->len = o;
+  return 0;
+}
+
+void pp__norm_free(pp_norm *nm) {
+  free(nm->s);
+  free(nm->map);
+  nm->s = NULL;
+  nm->map = NULL;
+  nm->cap = nm->len = 0;
+}

@@ -1,0 +1,344 @@
+#define _POSIX_C_SOURCE 200809L
+/* The planparse command: options, grammar search path, files in, rendered
+ * documents out.  All parsing lives in the library. */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "planparse.h"
+
+static const char usage_text[] =
+    "Usage: planparse [OPTION]... [FILE]...\n"
+    "Turn Chinese work plans (工作要点, 工作计划) into a YAML or JSON tree.\n"
+    "With no FILE, or when FILE is -, read standard input.\n"
+    "\n"
+    "Options:\n"
+    "  -f, --format FORMAT    output format: yaml (default) or json\n"
+    "  -g, --grammar NAME|FILE  use this grammar instead of the best-scoring one\n"
+    "      --list-grammars    list the grammars found, with their files, and exit\n"
+    "  -e, --encoding NAME    read input in this encoding (default: detect)\n"
+    "      --lossy            replace invalid bytes with U+FFFD (and warn) instead\n"
+    "                         of failing\n"
+    "  -h, --help             show this help and exit\n"
+    "  -V, --version          show the version and exit\n"
+    "\n"
+    "Grammars are YAML files, searched in $PLANPARSE_GRAMMAR_PATH (a colon-\n"
+    "separated list of directories), then in the shipped grammar directory.\n"
+    "\n"
+    "Exit status:\n"
+    "  0  success\n"
+    "  1  an input could not be read as a plan (encoding, binary data)\n"
+    "  2  usage error, or a file could not be read or written\n"
+    "  3  a grammar file is invalid, or a grammar rule hit its match limit\n"
+    "  4  out of memory\n"
+    "When several files are given, each is converted; the status is the\n"
+    "highest of their statuses.\n";
+
+typedef struct cli {
+  pp_format format;
+  const char *grammar;
+  const char *encoding;
+  int lossy, list;
+} cli;
+
+static const char *prog = "planparse";
+
+static void report(const pp_error *e) {
+  if (e->file[0] && e->line > 0)
+    fprintf(stderr, "%s: %s:%ld: %s\n", prog, e->file, e->line, e->message);
+  else if (e->file[0])
+    fprintf(stderr, "%s: %s: %s\n", prog, e->file, e->message);
+  else
+    fprintf(stderr, "%s: %s\n", prog, e->message);
+}
+
+#ifdef __GNUC__
+__attribute__((format(printf, 1, 2)))
+#endif
+static int usage_error(const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "%s: ", prog);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nTry 'planparse --help' for more information.\n");
+  return PP_ERR_IO;
+}
+
+/* Reads all of path ("-" is stdin) into a heap buffer. */
+static char *slurp(const char *path, size_t *len, pp_error *e) {
+  FILE *f = stdin;
+  const char *name = strcmp(path, "-") == 0 ? "-" : path;
+  if (f != stdin || strcmp(path, "-") != 0) {
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+      snprintf(e->file, sizeof e->file, "%s", name);
+      snprintf(e->message, sizeof e->message, "is a directory");
+      e->line = 0;
+      e->status = PP_ERR_IO;
+      return NULL;
+    }
+    f = fopen(path, "rb");
+    if (!f) {
+      snprintf(e->file, sizeof e->file, "%s", name);
+      snprintf(e->message, sizeof e->message, "%s", strerror(errno));
+      e->line = 0;
+      e->status = PP_ERR_IO;
+      return NULL;
+    }
+  }
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    if (n == cap) {
+      char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    size_t r = fread(buf + n, 1, cap - n, f);
+    n += r;
+    if (r == 0)
+      break;
+  }
+  int rerr = ferror(f) ? errno : 0;
+  if (f != stdin)
+    fclose(f);
+  snprintf(e->file, sizeof e->file, "%s", name);
+  e->line = 0;
+  if (!buf) {
+    snprintf(e->message, sizeof e->message, "out of memory");
+    e->status = PP_ERR_NOMEM;
+    return NULL;
+  }
+  if (rerr) {
+    free(buf);
+    snprintf(e->message, sizeof e->message, "read error: %s", strerror(rerr));
+    e->status = PP_ERR_IO;
+    return NULL;
+  }
+  *len = n;
+  return buf;
+}
+
+/* Loads the grammar directories in search order: $PLANPARSE_GRAMMAR_PATH,
+ * then the source tree's grammars when this binary runs from its build
+ * tree, else the installed ones. */
+static int load_grammars(pp_grammars *set, pp_error *e) {
+  const char *env = getenv("PLANPARSE_GRAMMAR_PATH");
+  if (env && *env) {
+    char *copy = strdup(env);
+    if (!copy)
+      return -1;
+    for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir;
+         dir = strtok_r(NULL, ":", &save))
+      if (pp_grammars_add_dir(set, dir, e)) {
+        free(copy);
+        return -1;
+      }
+    free(copy);
+  }
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  int in_build_tree = 0;
+  if (n > 0) {
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (slash) {
+      *slash = 0;
+      char marker[PATH_MAX + 32];
+      snprintf(marker, sizeof marker, "%s/CMakeCache.txt", exe);
+      in_build_tree = access(marker, F_OK) == 0;
+      if (!in_build_tree) {
+        char rel[PATH_MAX + 64];
+        snprintf(rel, sizeof rel, "%s/../share/planparse/grammars", exe);
+        if (pp_grammars_add_dir(set, rel, e))
+          return -1;
+      }
+    }
+  }
+  if (pp_grammars_add_dir(set, in_build_tree ? PP_SOURCE_GRAMMAR_DIR : PP_INSTALL_GRAMMAR_DIR, e))
+    return -1;
+  return 0;
+}
+
+static int write_all(const char *p, size_t n) {
+  if (fwrite(p, 1, n, stdout) != n)
+    return -1;
+  return 0;
+}
+
+static int convert(const char *path, const cli *c, const pp_grammars *set,
+                   const pp_grammar *g, int index) {
+  pp_error e = {0};
+  size_t len;
+  char *data = slurp(path, &len, &e);
+  if (!data) {
+    report(&e);
+    return e.status;
+  }
+  pp_options opt = {strcmp(path, "-") == 0 ? "-" : path, set, g, c->encoding, c->lossy};
+  pp_doc *doc = pp_doc_parse(data, len, &opt, &e);
+  free(data);
+  if (!doc) {
+    report(&e);
+    return e.status;
+  }
+  size_t olen;
+  char *out = pp_doc_render(doc, c->format, &olen, &e);
+  pp_doc_free(doc);
+  if (!out) {
+    report(&e);
+    return e.status;
+  }
+  int rc = 0;
+  if (index > 0 && c->format == PP_FORMAT_YAML)
+    rc = write_all("---\n", 4);
+  if (!rc)
+    rc = write_all(out, olen);
+  free(out);
+  if (rc) {
+    fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  cli c = {PP_FORMAT_YAML, NULL, NULL, 0, 0};
+  const char **files = calloc((size_t)argc + 1, sizeof *files);
+  int nfiles = 0, only_files = 0;
+  if (!files) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    return PP_ERR_NOMEM;
+  }
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *val = NULL;
+    if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+      files[nfiles++] = a;
+      continue;
+    }
+    if (strcmp(a, "--") == 0) {
+      only_files = 1;
+      continue;
+    }
+    /* Options taking a value accept "--opt VALUE" and "--opt=VALUE". */
+    static const char *const valued[][2] = {
+        {"-f", "--format"}, {"-g", "--grammar"}, {"-e", "--encoding"}};
+    int which = -1;
+    for (int k = 0; k < 3; k++) {
+      size_t ln = strlen(valued[k][1]);
+      if (strcmp(a, valued[k][0]) == 0 || strcmp(a, valued[k][1]) == 0) {
+        if (i + 1 >= argc) {
+          free(files);
+          return usage_error("option '%s' needs a value", a);
+        }
+        val = argv[++i];
+        which = k;
+      } else if (strncmp(a, valued[k][1], ln) == 0 && a[ln] == '=') {
+        val = a + ln + 1;
+        which = k;
+      }
+    }
+    if (which == 0) {
+      if (strcmp(val, "yaml") == 0)
+        c.format = PP_FORMAT_YAML;
+      else if (strcmp(val, "json") == 0)
+        c.format = PP_FORMAT_JSON;
+      else {
+        free(files);
+        return usage_error("unknown format '%s' (yaml or json)", val);
+      }
+    } else if (which == 1)
+      c.grammar = val;
+    else if (which == 2)
+      c.encoding = val;
+    else if (strcmp(a, "--lossy") == 0)
+      c.lossy = 1;
+    else if (strcmp(a, "--list-grammars") == 0)
+      c.list = 1;
+    else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      free(files);
+      fputs(usage_text, stdout);
+      return fclose(stdout) ? PP_ERR_IO : 0;
+    } else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+      free(files);
+      printf("planparse %s\n", pp_version());
+      return fclose(stdout) ? PP_ERR_IO : 0;
+    } else {
+      free(files);
+      return usage_error("unknown option '%s'", a);
+    }
+  }
+
+  pp_error e = {0};
+  pp_grammars *set = pp_grammars_new();
+  if (!set) {
+    free(files);
+    fprintf(stderr, "%s: out of memory\n", prog);
+    return PP_ERR_NOMEM;
+  }
+  const pp_grammar *g = NULL;
+  int status = 0;
+  /* A grammar named by path is loaded first so it wins over a shipped
+   * grammar of the same name. */
+  if (c.grammar && (strchr(c.grammar, '/') || strstr(c.grammar, ".yaml"))) {
+    g = pp_grammars_add_file(set, c.grammar, &e);
+    if (!g)
+      status = e.status;
+  }
+  if (!status && load_grammars(set, &e))
+    status = e.status ? e.status : PP_ERR_NOMEM;
+  if (!status && c.grammar && !g && !(g = pp_grammars_find(set, c.grammar))) {
+    fprintf(stderr, "%s: unknown grammar '%s' (see --list-grammars)\n", prog, c.grammar);
+    status = PP_ERR_GRAMMAR;
+  }
+  if (!status && pp_grammars_count(set) == 0) {
+    fprintf(stderr, "%s: no grammar files found (set PLANPARSE_GRAMMAR_PATH)\n", prog);
+    status = PP_ERR_GRAMMAR;
+  } else if (status && e.message[0])
+    report(&e);
+  if (!status && c.list) {
+    for (size_t i = 0; i < pp_grammars_count(set); i++) {
+      const pp_grammar *x = pp_grammars_at(set, i);
+      printf("%-16s %s\n%-16s %s\n", pp_grammar_name(x), pp_grammar_description(x), "",
+             pp_grammar_path(x));
+    }
+  } else if (!status) {
+    if (nfiles == 0)
+      files[nfiles++] = "-";
+    for (int i = 0; i < nfiles; i++) {
+      int rc = convert(files[i], &c, set, g, i);
+      if (rc < 0) {
+        status = PP_ERR_IO;
+        break; /* output is broken: later files cannot be written either */
+      }
+      if (rc > status)
+        status = rc;
+    }
+  }
+  pp_grammars_free(set);
+  free(files);
+  if (fflush(stdout) || ferror(stdout)) {
+    if (status == 0 || status == 1 || status == 3)
+      fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno));
+    fclose(stdout);
+    return PP_ERR_IO;
+  }
+  if (fclose(stdout) && status == 0) {
+    fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno));
+    return PP_ERR_IO;
+  }
+  return status;
+}
