@@ -241,17 +241,18 @@ char *pp__decode(pp_arena *a, const char *d, size_t len, const char *force,
   int unit = 1, big = 0;
   if (!name) {
     size_t off = utf8_check(d, len);
-    if (off == len || (lossy && !looks_binary(d, len)))
-      name = "UTF-8";
-    if (!name && looks_binary(d, len)) {
+    /* NUL bytes are valid UTF-8 but no plan holds them: binary, unless
+     * the detector sees BOM-less UTF-16 or UTF-32. */
+    if (looks_binary(d, len)) {
       const char *hint = detector_hint(d, len);
       if (!hint || strncmp(hint, "UTF", 3) != 0) {
         pp__error(err, PP_ERR_INPUT, source, 0, "not a text document");
         return NULL;
       }
       name = hint;
-    }
-    if (!name) {
+    } else if (off == len) {
+      name = "UTF-8";
+    } else {
       size_t bo, nb, ol;
       char *o = icu_convert(a, "gb18030", d, len, 0, &ol, &bo, &nb);
       if (o) {
@@ -260,13 +261,20 @@ char *pp__decode(pp_arena *a, const char *d, size_t len, const char *force,
         return o;
       }
       const char *hint = detector_hint(d, len);
-      if (hint && strcmp(hint, "GB18030") != 0)
+      int gb_further = bo != SIZE_MAX && bo >= off;
+      if (hint && strcmp(hint, "GB18030") != 0) {
         name = hint;
-      else {
-        /* Neither UTF-8 nor GB18030: report where GB18030 broke, since in
-         * this genre that is the likelier intent. */
+      } else if (lossy) {
+        name = gb_further ? "GB18030" : "UTF-8";
+      } else if (gb_further) {
+        /* Neither UTF-8 nor GB18030: report the reading that got further,
+         * which is the likelier intent. */
         pp__error(err, PP_ERR_INPUT, source, line_of(d, bo, 1, 0),
                   "invalid GB18030 byte sequence at offset %zu", bo + skip);
+        return NULL;
+      } else {
+        pp__error(err, PP_ERR_INPUT, source, line_of(d, off, 1, 0),
+                  "invalid UTF-8 byte sequence at offset %zu", off + skip);
         return NULL;
       }
     }

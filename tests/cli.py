@@ -1,0 +1,187 @@
+"""The command line: options, exit statuses, exact error lines, encodings,
+grammar files, output errors."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ppt import PLANPARSE, SAMPLES, check, done, equal, run, tree  # noqa: E402
+
+tmp = tempfile.mkdtemp(prefix="pp-cli-")
+xinzhou = os.path.join(SAMPLES, "xinzhou-2023.txt")
+
+
+def write(name, data):
+    path = os.path.join(tmp, name)
+    with open(path, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def fails(args, status, message, what, stdin=None, env=None):
+    st, out, err = run(*args, stdin=stdin, env=env)
+    equal(st, status, f"{what}: exit status")
+    equal(err.splitlines()[:1], [message], f"{what}: error line")
+    equal(out, b"", f"{what}: nothing on stdout")
+
+
+# ---- help, version, usage ------------------------------------------------
+st, out, err = run("--help")
+equal((st, err), (0, ""), "--help exits 0 quietly")
+help_text = out.decode()
+for opt in ["--format", "--grammar", "--list-grammars", "--encoding", "--lossy", "--help", "--version"]:
+    check(opt in help_text, f"--help mentions {opt}")
+for code in ["0  success", "1  an input", "2  usage", "3  a grammar", "4  out of memory"]:
+    check(code in help_text, f"--help documents exit status '{code}'")
+man_path = os.path.join(os.path.dirname(SAMPLES), "man", "planparse.1")
+man = open(man_path, encoding="utf-8").read() if os.path.exists(man_path) else ""
+for opt in ["format", "grammar", "list\\-grammars", "encoding", "lossy", "help", "version",
+            "PLANPARSE_GRAMMAR_PATH"]:
+    check(opt in man, f"the man page documents {opt}")
+st, out, err = run("--version")
+equal((st, out.decode().split()[0], err), (0, "planparse", ""), "--version")
+fails(["--bogus"], 2, "planparse: unknown option '--bogus'", "unknown option")
+fails(["--format", "xml", xinzhou], 2, "planparse: unknown format 'xml' (yaml or json)", "bad format")
+fails(["--format"], 2, "planparse: option '--format' needs a value", "missing value")
+
+# ---- files ---------------------------------------------------------------
+fails([os.path.join(tmp, "nope.txt")], 2, f"planparse: {tmp}/nope.txt: No such file or directory",
+      "missing file")
+fails([SAMPLES], 2, f"planparse: {SAMPLES}: is a directory", "directory")
+empty = write("empty.txt", "")
+st, out, err = run("--format", "json", empty)
+equal((st, err), (0, ""), "empty file is no error")
+t = json.loads(out)
+equal((t["children"], len(t["warnings"])), ([], 1), "empty file: empty tree and a warning")
+blank = write("blank.txt", "  \n\u3000\u3000\n\t\n")
+t = tree(blank)
+equal((t["children"], [w["message"] for w in t["warnings"]]), ([], ["empty document: no text found"]),
+      "whitespace-only file")
+
+# stdin, as "-" and by default
+with open(xinzhou, "rb") as f:
+    data = f.read()
+for args in (["-f", "json"], ["-f", "json", "-"]):
+    st, out, err = run(*args, stdin=data)
+    t = json.loads(out)
+    equal((st, t["source"], len(t["children"])), (0, "-", 7), f"stdin with {args}")
+
+# several files: one YAML document each; a bad one does not stop the rest
+st, out, err = run(xinzhou, os.path.join(tmp, "nope.txt"), os.path.join(SAMPLES, "jinfeng-2023.txt"))
+import yaml  # noqa: E402
+docs = list(yaml.load_all(out, Loader=yaml.CSafeLoader))
+equal((st, [d["source"].split("/")[-1] for d in docs]), (2, ["xinzhou-2023.txt", "jinfeng-2023.txt"]),
+      "several files, one missing")
+
+# ---- encodings -----------------------------------------------------------
+base = tree(xinzhou)
+
+
+def shape(t):
+    out, stack = [], list(t["children"])
+    while stack:
+        n = stack.pop(0)
+        out.append((n["kind"], n["number"], n["title"], n["fields"]))
+        stack[:0] = n["children"]
+    return out
+
+
+text = data.decode("utf-8")
+for name, blob, enc in [("gb.txt", text.encode("gb18030"), "GB18030"),
+                        ("u16.txt", b"\xff\xfe" + text.encode("utf-16-le"), "UTF-16LE"),
+                        ("u16be.txt", b"\xfe\xff" + text.encode("utf-16-be"), "UTF-16BE"),
+                        ("bomcrlf.txt", b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode(), "UTF-8"),
+                        ("cr.txt", text.replace("\n", "\r").encode(), "UTF-8")]:
+    t = tree(write(name, blob))
+    equal(t["encoding"], enc, f"{name}: encoding named")
+    check(shape(t) == shape(base), f"{name}: same tree as the UTF-8 original")
+    check("\ufeff" not in json.dumps(t, ensure_ascii=False), f"{name}: no BOM in the output")
+
+bad = write("bad.txt", "一、甲\n".encode() + b"\xff\xfe\xfd")
+fails([bad], 1, f"planparse: {bad}:2: invalid UTF-8 byte sequence at offset 10", "invalid UTF-8")
+badgb = write("badgb.txt", "一、甲\n乙\n".encode("gb18030") + b"\x81\x20")
+fails([badgb], 1, f"planparse: {badgb}:3: invalid GB18030 byte sequence at offset 10", "invalid GB18030")
+st, out, err = run("-f", "json", "--lossy", bad)
+t = json.loads(out)
+equal((st, [w["message"] for w in t["warnings"]][:1]),
+      (0, ["3 invalid byte sequences replaced by U+FFFD"]), "--lossy")
+nul = write("nul.bin", b"\x00\x01\x02binary\x00" * 100)
+fails([nul], 1, f"planparse: {nul}: not a text document", "NUL bytes")
+odd = write("odd.txt", b"\xff\xfe" + "一、甲\n".encode("utf-16-le") + b"\x41")
+fails([odd], 1, f"planparse: {odd}:2: truncated UTF-16LE input: 11 bytes is not a whole number of code units",
+      "odd-length UTF-16")
+fails(["--encoding", "nonesuch", xinzhou], 2, f"planparse: {xinzhou}: unknown encoding 'nonesuch'",
+      "unknown encoding")
+t = tree(write("forced.txt", text.encode("gb18030")), "--encoding", "GB18030")
+equal(t["encoding"], "GB18030", "--encoding GB18030")
+
+# ---- grammars ------------------------------------------------------------
+st, out, err = run("--list-grammars")
+equal(st, 0, "--list-grammars")
+check("cn-plan" in out.decode() and "markdown-plan" in out.decode(), "both grammars listed")
+t = tree(xinzhou, "--grammar", "markdown-plan")
+equal(t["grammar"], "markdown-plan", "--grammar by name")
+fails(["--grammar", "nonesuch", xinzhou], 3, "planparse: unknown grammar 'nonesuch' (see --list-grammars)",
+      "unknown grammar")
+
+gdir = os.path.join(tmp, "grammars")
+os.mkdir(gdir)
+with open(os.path.join(gdir, "my-plan.yaml"), "w", encoding="utf-8") as f:
+    f.write("name: my-plan\ndescription: 第N条 rules\nlevels:\n  - name: article\n    number: chinese\n"
+            "    patterns:\n      - '^(?<label>第(?<num>[一二三四五六七八九十]+)条)\\s*(?<title>\\S.*)$'\n")
+rules = write("rules.txt", "第一条 总则。\n\n第二条 范围。\n")
+st, out, err = run("-f", "json", rules, env={"PLANPARSE_GRAMMAR_PATH": gdir})
+t = json.loads(out)
+equal((st, t["grammar"], [(n["kind"], n["label"], n["number"]) for n in t["children"]]),
+      (0, "my-plan", [("article", "第一条", 1), ("article", "第二条", 2)]),
+      "PLANPARSE_GRAMMAR_PATH adds a grammar, chosen by score")
+st, out, err = run("-f", "json", "--grammar", os.path.join(gdir, "my-plan.yaml"), rules)
+equal((st, json.loads(out)["grammar"]), (0, "my-plan"), "--grammar FILE")
+
+
+def bad_grammar(name, body, message, what):
+    g = write(name, body)
+    fails(["--grammar", g, xinzhou], 3, message.replace("G", g, 1), what)
+
+
+head = "name: x\nlevels:\n  - name: item\n    number: arabic\n    patterns:\n"
+bad_grammar("notyaml.yaml", "name: [x\nlevels: {\n", "planparse: G:2: not valid YAML: did not find expected ',' or ']'",
+            "grammar not YAML")
+bad_grammar("regex.yaml", head + "      - '^(?<label>\\d+(?<title>.*)$'\n",
+            "planparse: G:6: level item: bad pattern: missing closing parenthesis at offset 26",
+            "grammar regex error")
+bad_grammar("unknown.yaml", head + "      - '^(?<label>\\d+)(?<title>.*)$'\nlevles: []\n",
+            "planparse: G:7: unknown key 'levles'", "grammar unknown key")
+bad_grammar("dup.yaml", head + "      - '^(?<label>\\d+)(?<title>.*)$'\n  - name: item\n    number: arabic\n"
+            "    patterns: ['(?<label>x)(?<title>y)']\n", "planparse: G:7: level 'item' is defined twice",
+            "grammar duplicate level")
+bad_grammar("alias.yaml", "a: &a [x]\nb: *a\n", "planparse: G:2: aliases are not allowed in grammar files",
+            "grammar alias")
+bad_grammar("deep.yaml", "x: " + "[" * 100000, "planparse: G:1: nesting deeper than 16 levels", "grammar nesting")
+bad_grammar("bsc.yaml", head + "      - '^(?<label>\\C)(?<title>.*)$'\n",
+            "planparse: G:6: level item: bad pattern: using \\C is disabled by the application at offset 12",
+            "grammar \\C")
+slow = write("slow.yaml", head + "      - '^(?<label>(a+)+)(?<title>$)'\n")
+victim = write("victim.txt", "a" * 2000 + "b\n")
+fails(["--grammar", slow, victim], 3,
+      f"planparse: {slow}:6: level item: pattern hit the match limit on {victim} line 1",
+      "catastrophic pattern")
+
+# ---- output errors -------------------------------------------------------
+if os.path.exists("/dev/full"):
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([PLANPARSE, xinzhou], stdout=full, stderr=subprocess.PIPE)
+    equal((p.returncode, p.stderr.decode()), (2, "planparse: write error: No space left on device\n"),
+          "> /dev/full")
+p = subprocess.Popen([PLANPARSE, xinzhou], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+p.stdout.read(1)
+p.stdout.close()
+err = p.stderr.read().decode()
+p.wait()
+check(p.returncode in (0, -signal.SIGPIPE), f"| head -c1: status {p.returncode}")
+equal(err, "", "| head -c1 ends quietly")
+
+done("cli")

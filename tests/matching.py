@@ -1,0 +1,90 @@
+"""Line grammar: what cn-plan takes for a heading, and what it must not."""
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ppt import done, equal, of_kind, tree  # noqa: E402
+
+
+def parse(text, *opts):
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+        f.write(text)
+    try:
+        return tree(f.name, *opts)
+    finally:
+        os.unlink(f.name)
+
+
+HEAD = "一、总体要求\n\n"
+
+# Items in every spelling a plan uses.
+for line, label, number in [("1.加强党建。", "1", 1), ("1. 加强党建。", "1", 1),
+                            ("1、加强党建。", "1", 1), ("1．加强党建。", "1", 1),
+                            ("１２．加强党建。", "１２", 12), ("\u3000\u30003.加强党建。", "3", 3),
+                            ("**4. 加强党建。**正文。", "4", 4), ("12 、加强党建。", "12", 12)]:
+    t = parse(HEAD + line + "\n")
+    items = of_kind(t, "item")
+    equal([(i["label"], i["number"], i["title"]) for i in items], [(label, number, "加强党建")],
+          f"item spelled {line!r}")
+
+# Lines that start with digits but are no items.
+for line in ["2023 年工作要点", "2023年，全市教育工作要聚焦重点。", "3月底前完成摸底。",
+             "1+X证书制度试点持续推进。", "90%以上的学校完成达标。", "1.5万名教师参加培训。",
+             "2023.3.15召开会议。", "12345热线服务能力提升。"]:
+    t = parse(HEAD + line + "\n")
+    equal(of_kind(t, "item"), [], f"no item in {line!r}")
+    equal(t["children"][0]["text"], line, f"{line!r} stays body text")
+
+# Sections and the levels below them.
+t = parse("一、坚持党建引领\n（一）加强政治建设\n1.学习。内容。\n（1）细化。\n①第一点。\n②第二点。\n"
+          "（二）强化组织建设\n十二、最后一节\n")
+equal([(n["kind"], n["label"], n["number"]) for n in
+       [t["children"][0], t["children"][0]["children"][0], t["children"][0]["children"][0]["children"][0]]],
+      [("section", "一", 1), ("subsection", "（一）", 1), ("item", "1", 1)], "nested levels")
+item = t["children"][0]["children"][0]["children"][0]
+sub = item["children"][0]
+equal((sub["kind"], sub["label"], sub["number"]), ("subitem", "（1）", 1), "subitem")
+equal([(p["kind"], p["label"], p["number"]) for p in sub["children"]],
+      [("point", "①", 1), ("point", "②", 2)], "circled points")
+equal([(s["label"], s["number"]) for s in t["children"]], [("一", 1), ("十二", 12)], "十二 reads as 12")
+equal(len(t["children"][0]["children"]), 2, "（二） closes （一）")
+w = [x["message"] for x in t["warnings"]]
+equal(len([m for m in w if "section 12" in m]), 1, f"section 12 after 1 warns: {w}")
+
+# "一以贯之" opens no section; "一是" neither.
+t = parse(HEAD + "一以贯之推动党建。\n一是加强领导。\n")
+equal(len(t["children"]), 1, "一以贯之 and 一是 are body text")
+
+# Numbering checks: a gap and a repeat.
+t = parse(HEAD + "1.甲。\n2.乙。\n4.丁。\n4.戊。\n")
+msgs = [(x["line"], x["message"]) for x in t["warnings"]]
+equal([m[0] for m in msgs], [5, 6], f"gap and repeat warned at their lines: {msgs}")
+equal(len(of_kind(t, "item")), 4, "every numbered item is kept")
+
+# Fields: names padded with spaces are one name; lists split on 、 and spaces.
+t = parse(HEAD + "1.甲。\n责任领导：崔 茜 马学明\n牵头单位：市教育局、市财政局\n配合单位:各县区\n")
+f = of_kind(t, "item")[0]["fields"]
+equal(f, {"责任领导": ["崔茜", "马学明"], "牵头单位": ["市教育局", "市财政局"], "配合单位": ["各县区"]},
+      "fields")
+
+# Page-break joins: only where a sentence is cut, never after a heading.
+t = parse(HEAD + "1.标题。正文在这里被分\n\n页了。\n\n2.第二。完整的句子。\n\n另一段。\n")
+items = of_kind(t, "item")
+equal(items[0]["text"], "正文在这里被分页了。", "a cut sentence is joined")
+equal(items[1]["text"], "完整的句子。\n另一段。", "whole paragraphs stay apart")
+equal([r["lines"] for r in t["repairs"]], [[3, 5]], "the join is reported")
+
+# Values YAML would retype stay strings in both outputs.
+t = parse("一、yes\n\n1.null。2023\n\n2. 2023-03-15。~\n")
+items = of_kind(t, "item")
+equal((t["children"][0]["title"], items[0]["title"], items[0]["text"], items[1]["title"], items[1]["text"]),
+      ("yes", "null", "2023", "2023-03-15", "~"), "type-looking strings stay strings")
+
+# Empty and whitespace-only input: an empty tree with a warning.
+for text in ["", " \n\u3000\n\n"]:
+    t = parse(text)
+    equal((t["children"], t["preamble"]), ([], []), f"empty tree for {text!r}")
+    equal(len(t["warnings"]), 1, f"one warning for {text!r}")
+
+done("matching")
