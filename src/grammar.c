@@ -201,8 +201,12 @@ static int compile(loader *L, pp_rule *r, const char *src, long line,
               (size_t)eo);
     return -1;
   }
-  /* JIT is an optimisation only: without it the interpreter runs. */
-  (void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+  /* JIT is an optimisation only: without it the interpreter runs.
+   * PLANPARSE_NO_JIT turns it off for valgrind, which cannot see into
+   * JIT-generated code and reports false uninitialised reads there. */
+  const char *nojit = getenv("PLANPARSE_NO_JIT");
+  if (!nojit || !*nojit || strcmp(nojit, "0") == 0)
+    (void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
   int g;
   r->g_label = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "label")) > 0 ? g : 0;
   r->g_num = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "num")) > 0 ? g : 0;

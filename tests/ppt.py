@@ -9,6 +9,9 @@ import sys
 import yaml
 
 PLANPARSE = os.environ.get("PLANPARSE", "planparse")
+# e.g. "valgrind -q --error-exitcode=99 --leak-check=full": every run goes
+# through it, so the memory checker sees the whole suite.
+WRAPPER = os.environ.get("PLANPARSE_WRAPPER", "").split()
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLES = os.path.join(ROOT, "samples")
 
@@ -21,8 +24,8 @@ def run(*args, stdin=None, env=None):
     e = dict(os.environ)
     if env:
         e.update(env)
-    p = subprocess.run([PLANPARSE, *args], input=stdin, capture_output=True,
-                       env=e, timeout=60)
+    p = subprocess.run([*WRAPPER, PLANPARSE, *args], input=stdin, capture_output=True,
+                       env=e, timeout=300)
     return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
 
 
