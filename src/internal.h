@@ -197,6 +197,7 @@ typedef struct pp_field_val {
 
 struct pp_node {
   const char *kind, *label, *title, *text;
+  size_t textlen, textcap; /* text grows by doubling while the tree is built */
   long number;
   long first, last;
   pp_field_val *fields;
@@ -208,6 +209,7 @@ struct pp_node {
 typedef struct pp_para {
   const char *title; /* articles only */
   const char *text;
+  size_t textlen, textcap;
   long first, last;
 } pp_para;
 

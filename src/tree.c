@@ -107,17 +107,28 @@ static size_t read_para(pp_doc *d, pp_lines *ls, size_t i, size_t end, para *p) 
 
 /* ---- nodes ------------------------------------------------------------- */
 
-/* Paragraphs of a body are joined with a newline. */
-static const char *add_text(pp_doc *d, const char *text, const char *more) {
-  size_t old = strlen(text), len = strlen(more);
+/* Paragraphs of a body are joined with a newline.  The buffer doubles, so
+ * a body of a million paragraphs costs linear time. */
+static void add_text(pp_doc *d, const char **text, size_t *tlen, size_t *tcap,
+                     const char *more) {
+  size_t len = strlen(more);
   if (!len)
-    return text;
-  char *nt = pp__alloc(&d->arena, old + len + 2);
-  memcpy(nt, text, old);
-  if (old)
-    nt[old++] = '\n';
-  memcpy(nt + old, more, len + 1);
-  return nt;
+    return;
+  size_t need = *tlen + len + 2;
+  char *t = (char *)*text;
+  if (need > *tcap) {
+    size_t cap = *tcap ? *tcap : 64;
+    while (cap < need)
+      cap *= 2;
+    t = pp__alloc(&d->arena, cap);
+    memcpy(t, *text, *tlen);
+    *tcap = cap;
+  }
+  if (*tlen)
+    t[(*tlen)++] = '\n';
+  memcpy(t + *tlen, more, len + 1);
+  *tlen += len;
+  *text = t;
 }
 
 /* Splits a heading's text into title and body: the bold span when it leads,
@@ -291,7 +302,8 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls) {
     para p;
     i = read_para(d, ls, i, end, &p);
     if (article) {
-      article->text = add_text(d, article->text, unmark(&d->arena, p.text, p.len));
+      add_text(d, &article->text, &article->textlen, &article->textcap,
+               unmark(&d->arena, p.text, p.len));
       article->last = p.last;
     } else if (l->kind == PP_LINE_HEAD) {
       pp_node *n = pp__alloc(&d->arena, sizeof *n);
@@ -300,6 +312,7 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls) {
       n->kind = lv->name;
       n->label = pp__strndup(&d->arena, l->label.s, l->label.n);
       split_title(d, n, p.text, p.len);
+      n->textlen = strlen(n->text);
       n->first = p.first;
       n->last = p.last;
       while (depth > 0 && stack[depth - 1]->level >= n->level)
@@ -338,7 +351,7 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls) {
         stack[depth++] = n;
     } else if (depth > 0) {
       pp_node *top = stack[depth - 1];
-      top->text = add_text(d, top->text, unmark(&d->arena, p.text, p.len));
+      add_text(d, &top->text, &top->textlen, &top->textcap, unmark(&d->arena, p.text, p.len));
       for (int k = 0; k < depth; k++)
         stack[k]->last = p.last;
     } else {
