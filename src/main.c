@@ -160,9 +160,9 @@ static int load_grammars(pp_grammars *set, pp_error *e) {
       snprintf(marker, sizeof marker, "%s/CMakeCache.txt", exe);
       in_build_tree = access(marker, F_OK) == 0;
       if (!in_build_tree) {
-        char rel[PATH_MAX + 64];
+        char rel[PATH_MAX + 64], canon[PATH_MAX];
         snprintf(rel, sizeof rel, "%s/../share/planparse/grammars", exe);
-        if (pp_grammars_add_dir(set, rel, e))
+        if (realpath(rel, canon) && pp_grammars_add_dir(set, canon, e))
           return -1;
       }
     }
