@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 /* The planparse command: options, grammar search path, files in, rendered
  * documents out.  All parsing lives in the library. */
 #include <errno.h>
