@@ -107,12 +107,17 @@ PP_API pp_doc *pp_doc_parse(const char *data, size_t len,
                             const pp_options *opt, pp_error *err);
 PP_API void pp_doc_free(pp_doc *doc);
 
-/* Borrowed strings; never NULL except pp_doc_meta() for an absent key. */
+/* Borrowed strings; never NULL except pp_doc_meta() for an absent key.
+ * Meta keys: title, doc_number, date (ISO 8601), published, index_id,
+ * publicity, recipients, issuers (one per line, '\n'-separated), region;
+ * a grammar's meta rules may add others. */
 PP_API const char *pp_doc_source(const pp_doc *doc);
 PP_API const char *pp_doc_encoding(const pp_doc *doc);
 PP_API const char *pp_doc_grammar(const pp_doc *doc);
 PP_API const char *pp_doc_meta(const pp_doc *doc, const char *key);
 PP_API const pp_node *pp_doc_first_child(const pp_doc *doc);
+/* The year the plan is for (from its title, date or preamble); 0 if unknown. */
+PP_API long pp_doc_year(const pp_doc *doc);
 PP_API size_t pp_doc_warning_count(const pp_doc *doc);
 PP_API size_t pp_doc_repair_count(const pp_doc *doc);
 PP_API size_t pp_doc_removed_count(const pp_doc *doc);

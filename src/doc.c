@@ -113,6 +113,7 @@ const char *pp_doc_source(const pp_doc *d) { return d->source; }
 const char *pp_doc_encoding(const pp_doc *d) { return d->encoding; }
 const char *pp_doc_grammar(const pp_doc *d) { return d->grammar; }
 const pp_node *pp_doc_first_child(const pp_doc *d) { return d->first; }
+long pp_doc_year(const pp_doc *d) { return d->year; }
 size_t pp_doc_warning_count(const pp_doc *d) { return d->nwarnings; }
 size_t pp_doc_repair_count(const pp_doc *d) { return d->nrepairs; }
 size_t pp_doc_removed_count(const pp_doc *d) { return d->nremoved; }

@@ -30,10 +30,28 @@ static void lines(pp_writer *w, long first, long last) {
 static void meta(const pp_doc *d, pp_writer *w) {
   w->key(w, "meta");
   w->map_begin(w);
-  if (!pp_doc_meta(d, "title"))
-    kv_str(w, "title", NULL);
-  for (size_t i = 0; i < d->nmeta; i++)
-    kv_str(w, d->meta[i].key, d->meta[i].value);
+  kv_str(w, "title", pp_doc_meta(d, "title"));
+  for (size_t i = 0; i < d->nmeta; i++) {
+    const pp_kv *kv = &d->meta[i];
+    if (strcmp(kv->key, "title") == 0)
+      continue;
+    if (!kv->list) {
+      kv_str(w, kv->key, kv->value);
+      continue;
+    }
+    w->key(w, kv->key);
+    w->seq_begin(w, 1);
+    for (const char *p = kv->value; *p;) {
+      size_t n = strcspn(p, "\n");
+      char item[512];
+      snprintf(item, sizeof item, "%.*s", (int)n, p);
+      w->str(w, item);
+      p += n + (p[n] == '\n');
+    }
+    w->seq_end(w);
+  }
+  if (d->year)
+    kv_num(w, "year", d->year);
   if (d->meta_first)
     lines(w, d->meta_first, d->meta_last);
   w->map_end(w);

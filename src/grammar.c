@@ -212,6 +212,9 @@ static int compile(loader *L, pp_rule *r, const char *src, long line,
   r->g_num = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "num")) > 0 ? g : 0;
   r->g_title = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "title")) > 0 ? g : 0;
   r->g_value = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "value")) > 0 ? g : 0;
+  r->g_year = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "year")) > 0 ? g : 0;
+  r->g_month = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "month")) > 0 ? g : 0;
+  r->g_day = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "day")) > 0 ? g : 0;
   return 0;
 }
 
@@ -339,9 +342,32 @@ static int parse_boiler(loader *L, pp_grammar *g, const ynode *bv) {
   return 0;
 }
 
+static int parse_meta(loader *L, pp_grammar *g, const ynode *mv) {
+  if (mv->type != Y_MAP)
+    return bad(L, mv, "'meta' must be a mapping of key to pattern");
+  g->meta = pp__alloc(L->a, (mv->n / 2 + 1) * sizeof *g->meta);
+  for (size_t i = 0; i + 1 < mv->n; i += 2) {
+    const ynode *k = mv->kids[i], *v = mv->kids[i + 1];
+    if (k->type != Y_SCALAR || v->type != Y_SCALAR)
+      return bad(L, k, "'meta' maps a key to a pattern string");
+    pp_metarule *m = &g->meta[g->nmeta++];
+    m->key = k->value;
+    if (strcmp(m->key, "title") == 0 || strcmp(m->key, "year") == 0 || strcmp(m->key, "lines") == 0)
+      return bad(L, k, "meta key '%s' is reserved", m->key);
+    const char *what = pp__printf(L->a, "meta %s", m->key);
+    if (compile(L, &m->rule, v->value, v->line, what))
+      return -1;
+    int dated = m->rule.g_year && m->rule.g_month && m->rule.g_day;
+    if (!m->rule.g_value && !dated)
+      return bad(L, v, "%s: the pattern needs a (?<value>...) group, or (?<year>) (?<month>) (?<day>)",
+                 what);
+  }
+  return 0;
+}
+
 static pp_grammar *build(pp_grammar *g, loader *L, const char *data, size_t len) {
   static const char *const keys[] = {"name",  "description", "levels",   "fields",
-                                     "boilerplate", "title",   "appendix", NULL};
+                                     "boilerplate", "title",   "appendix", "meta", NULL};
   if (len > MAX_GRAMMAR_BYTES) {
     pp__error(L->err, PP_ERR_GRAMMAR, L->file, 0,
               "grammar file larger than %d bytes", MAX_GRAMMAR_BYTES);
@@ -373,6 +399,8 @@ static pp_grammar *build(pp_grammar *g, loader *L, const char *data, size_t len)
     return NULL;
   if ((v = get(root, "appendix")) && !(g->article = compile_one(L, v, "appendix")))
     return NULL;
+  if ((v = get(root, "meta")) && parse_meta(L, g, v))
+    return NULL;
   return g;
 }
 
@@ -388,6 +416,8 @@ static void grammar_free(pp_grammar *g) {
     pcre2_code_free(g->boiler[i].rule.re);
   if (g->title)
     pcre2_code_free(g->title->re);
+  for (size_t i = 0; i < g->nmeta; i++)
+    pcre2_code_free(g->meta[i].rule.re);
   if (g->article)
     pcre2_code_free(g->article->re);
   pp_arena a = g->arena;

@@ -136,6 +136,7 @@ typedef struct pp_rule {
   const char *what;  /* "level item", "field 责任单位", ... for messages */
   long line;         /* its line in the grammar file */
   int g_label, g_num, g_title, g_value; /* capture group numbers, 0 if absent */
+  int g_year, g_month, g_day;
 } pp_rule;
 
 typedef struct pp_level {
@@ -156,6 +157,11 @@ typedef struct pp_boiler {
   pp_rule rule;
 } pp_boiler;
 
+typedef struct pp_metarule {
+  const char *key;
+  pp_rule rule;
+} pp_metarule;
+
 struct pp_grammar {
   pp_arena arena;
   const char *name, *description, *path;
@@ -167,6 +173,8 @@ struct pp_grammar {
   size_t nboiler;
   pp_rule *article; /* appendix article start, or NULL */
   pp_rule *title;   /* title line, or NULL */
+  pp_metarule *meta; /* front-matter facts: doc_number, date, ... */
+  size_t nmeta;
 };
 
 /* The outcome of one match of a grammar rule against a line. */
@@ -221,6 +229,7 @@ typedef struct pp_note {
 
 typedef struct pp_kv {
   const char *key, *value;
+  int list; /* value holds items separated by '\n' */
 } pp_kv;
 
 struct pp_doc {
@@ -229,6 +238,7 @@ struct pp_doc {
   pp_kv *meta;
   size_t nmeta, capmeta;
   long meta_first, meta_last; /* 0 when no front matter */
+  long year;                  /* the year the plan is for; 0 when unknown */
   pp_para *preamble;
   size_t npreamble, cappreamble;
   pp_node *first, *last;
@@ -239,6 +249,7 @@ struct pp_doc {
 };
 
 void pp__meta_set(pp_doc *d, const char *key, const char *value);
+void pp__meta_set_list(pp_doc *d, const char *key, const char *items);
 void pp__warn(pp_doc *d, long line, const char *fmt, ...)
 #ifdef __GNUC__
     __attribute__((format(printf, 3, 4)))
@@ -262,6 +273,9 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls);
  * records meta in d. */
 size_t pp__front_matter(pp_doc *d, const pp_grammar *g, const pp_lines *ls,
                         size_t end);
+/* meta.c: the year the plan is for, from the title, the date or the
+ * preamble; call once the tree is built. */
+void pp__meta_year(pp_doc *d);
 
 /* ---- emit.c ------------------------------------------------------------- */
 

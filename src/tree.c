@@ -367,6 +367,7 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls) {
     check_fragment(d, n->text[0] ? n->text : n->title, n->last);
   for (size_t k = 0; k < d->npreamble; k++)
     check_fragment(d, d->preamble[k].text, d->preamble[k].last);
+  pp__meta_year(d);
   if (!d->first && !d->npreamble && !d->nappendix && !d->meta_first)
     pp__warn(d, 0, "empty document: no text found");
   else if (!d->first)

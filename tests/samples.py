@@ -47,6 +47,12 @@ check("2023" in (t["meta"]["title"] or "") and "工作要点" in t["meta"]["titl
 equal(len(t["preamble"]), 1, "xinzhou preamble paragraphs")
 equal(t["preamble"][0]["lines"], [29, 29], "xinzhou preamble line")
 equal(t["warnings"], [], "xinzhou has nothing to warn about")
+m = t["meta"]
+equal((m.get("doc_number"), m.get("date"), m.get("year"), m.get("region"), m.get("publicity")),
+      ("忻教发〔2023〕1号", "2023-03-15", 2023, "忻州市", "此件主动公开"), "xinzhou cover facts")
+equal(m.get("issuers"), ["中共忻州市教育系统工委", "忻州市教育局"], "xinzhou issuers (signature block)")
+equal(m.get("recipients"), "各县（市、区）教育科技局、五台山风景名胜区教育管理中心，局机关各科室、直属事业单位，市直各学校",
+      "xinzhou recipients")
 
 # ---- suizhou-2023: a web page ------------------------------------------
 t = sample("suizhou-2023.txt")
@@ -69,6 +75,12 @@ title = t["meta"]["title"] or ""
 check(title.startswith("中共随州市委教育工委") and title.endswith("随州市教育局2023年工作要点"),
       "suizhou title is line 17, not the web page's notice title")
 equal(secs[-1]["lines"], [76, 86], "suizhou last section ends before the footer")
+m = t["meta"]
+equal((m.get("date"), m.get("published"), m.get("index_id"), m.get("region"), m.get("year")),
+      ("2023-03-05", "2023-03-06 14:55", "730845566/2023-09429", "随州市", 2023), "suizhou header facts")
+equal(m.get("issuers"), ["中共随州市委教育工作委员会", "随州市教育局"], "suizhou issuers")
+equal(m.get("recipients"), "各县、市、区教育局,市直有关单位", "suizhou recipients")
+check("doc_number" not in m and "publicity" not in m, "suizhou: absent facts are absent")
 
 # ---- lvliang-2022: a news report -----------------------------------------
 t = sample("lvliang-2022.txt")
@@ -92,6 +104,8 @@ check(secs[-1]["text"].endswith("从严从紧开展教育创安、科技创安�
 check("园覆盖率达到90%" in secs[-1]["text"], "lvliang last section joined across the break")
 equal(t["meta"]["title"], None, "lvliang has no plan title")
 equal(len(t["preamble"]), 1, "lvliang lead paragraph is preamble")
+equal((t["meta"].get("year"), t["meta"].get("region"), "doc_number" in t["meta"]), (2022, "吕梁市", False),
+      "lvliang year and region from the text")
 
 # ---- wafangdian-2023: no cover, ideographic indents, no blank lines --------
 t = sample("wafangdian-2023.txt")
@@ -106,6 +120,9 @@ equal((it[7]["lines"][0], it[16]["lines"][0], it[17]["lines"][0]), (16, 35, 36),
 equal([i["number"] for i in secs[1]["children"]], [5, 6, 7, 8], "wafangdian section 二")
 equal(t["meta"]["title"], "瓦房店市教育局2023年工作要点", "wafangdian title")
 equal(joins(t), [], "wafangdian joins")
+m = t["meta"]
+equal((m.get("issuers"), m.get("region"), m.get("year"), "date" in m), (["瓦房店市教育局"], "瓦房店市", 2023, False),
+      "wafangdian facts from the title; no date")
 
 # ---- jinfeng-2023: bold titles, per-item fields --------------------------
 t = sample("jinfeng-2023.txt")
@@ -128,5 +145,8 @@ equal(it[1]["fields"]["责任单位"], ["教育党工委", "各支部"], "jinfen
 equal(it[8]["lines"], [59, 63], "jinfeng item 8 spans its fields")
 equal(joins(t), [49, 65, 81, 97], "jinfeng joins")
 check("金凤区教育党工委" in t["meta"]["title"] and "2023年工作要点" in t["meta"]["title"], "jinfeng title")
+m = t["meta"]
+equal((m.get("issuers"), m.get("region"), m.get("year")), (["金凤区教育党工委", "金凤区教育局"], "金凤区", 2023),
+      "jinfeng issuers, region, year")
 
 done("samples")
