@@ -109,6 +109,9 @@ typedef struct pp_lines {
   size_t n;
 } pp_lines;
 
+/* The first occurrence of needle in t, or NULL. */
+const char *pp__find(pp_span t, const char *needle);
+
 /* Splits UTF-8 text into lines (LF, CRLF or lone CR).  Lines point into
  * text, which must outlive them. */
 void pp__split_lines(pp_arena *a, const char *text, size_t len, pp_lines *out);

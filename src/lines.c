@@ -169,3 +169,11 @@ void pp__norm_free(pp_norm *nm) {
   nm->map = NULL;
   nm->cap = nm->len = 0;
 }
+
+const char *pp__find(pp_span t, const char *needle) {
+  size_t k = strlen(needle);
+  for (size_t i = 0; i + k <= t.n; i++)
+    if (memcmp(t.s + i, needle, k) == 0)
+      return t.s + i;
+  return NULL;
+}

@@ -26,21 +26,10 @@ void pp__meta_set_list(pp_doc *d, const char *key, const char *items) {
   meta_put(d, key, items, 1);
 }
 
-static int find_any(pp_span t, const char *needle) {
-  size_t k = strlen(needle);
-  for (size_t i = 0; i + k <= t.n; i++)
-    if (memcmp(t.s + i, needle, k) == 0)
-      return 1;
-  return 0;
-}
-
 static int has_any(pp_span t, const char *const *needles) {
-  for (const char *const *n = needles; *n; n++) {
-    size_t k = strlen(*n);
-    for (size_t i = 0; i + k <= t.n; i++)
-      if (memcmp(t.s + i, *n, k) == 0)
-        return 1;
-  }
+  for (const char *const *n = needles; *n; n++)
+    if (pp__find(t, *n))
+      return 1;
   return 0;
 }
 
@@ -273,7 +262,7 @@ static void issuers_and_region(pp_doc *d, const pp_lines *ls, size_t first, size
   for (size_t i = first; date && i < title; i++)
     if (ls->v[i].kind != PP_LINE_BLANK && ls->v[i].kind != PP_LINE_REMOVED &&
         year_in(pp__strndup(&d->arena, ls->v[i].text.s, ls->v[i].text.n)) &&
-        ls->v[i].text.n <= 40 && find_any(ls->v[i].text, "日"))
+        ls->v[i].text.n <= 40 && pp__find(ls->v[i].text, "日"))
       at = i;
   if (at <= title) {
     size_t top = at;

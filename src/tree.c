@@ -21,14 +21,6 @@ static int ends_sentence(pp_span t) {
   return 0;
 }
 
-static const char *find(pp_span t, const char *needle) {
-  size_t k = strlen(needle);
-  for (size_t i = 0; i + k <= t.n; i++)
-    if (memcmp(t.s + i, needle, k) == 0)
-      return t.s + i;
-  return NULL;
-}
-
 /* Copies t into the arena without the `**` bold markers. */
 static char *unmark(pp_arena *a, const char *s, size_t n) {
   char *o = pp__alloc(a, n + 1), *p = o;
@@ -62,7 +54,7 @@ static int open_ended(const pp_line *l) {
     return 0;
   if (l->kind == PP_LINE_BODY)
     return 1;
-  return l->kind == PP_LINE_HEAD && find(l->title, "。") != NULL;
+  return l->kind == PP_LINE_HEAD && pp__find(l->title, "。") != NULL;
 }
 
 static pp_span line_text(const pp_line *l) {
@@ -138,7 +130,7 @@ static void split_title(pp_doc *d, pp_node *n, const char *s, size_t len) {
   const char *cut = NULL, *rest = NULL;
   if (len > 4 && memcmp(s, "**", 2) == 0) {
     pp_span in = {s + 2, len - 2};
-    const char *close = find(in, "**");
+    const char *close = pp__find(in, "**");
     if (close) {
       cut = close;
       rest = close + 2;
@@ -146,7 +138,7 @@ static void split_title(pp_doc *d, pp_node *n, const char *s, size_t len) {
     }
   }
   if (!cut) {
-    const char *stop = find(t, "。");
+    const char *stop = pp__find(t, "。");
     if (stop) {
       cut = stop;
       rest = stop + strlen("。");
@@ -238,7 +230,7 @@ static void check_fragment(pp_doc *d, const char *text, long line) {
     size_t mid = (lo + hi + 1) / 2;
     pp_span suf = {frag.s + cps[mid - 1], frag.n - cps[mid - 1]};
     char *needle = pp__strndup(&d->arena, suf.s, suf.n);
-    if (find(before, needle))
+    if (pp__find(before, needle))
       lo = mid;
     else
       hi = mid - 1;
