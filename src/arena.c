@@ -15,10 +15,41 @@ struct pp_chunk {
 enum { CHUNK_MIN = 64 * 1024 };
 
 void pp__oom(pp_arena *a) {
-  if (a && a->oom)
-    longjmp(*a->oom, 1);
+  if (a && a->oom) {
+    pp_unwind *u = a->oom;
+    while (u->n > 0) {
+      u->n--;
+      u->todo[u->n].fn(u->todo[u->n].p);
+    }
+    longjmp(u->jb, 1);
+  }
   fputs("planparse: out of memory\n", stderr);
   abort();
+}
+
+void pp__defer(pp_arena *a, void (*fn)(void *), void *p) {
+  pp_unwind *u = a->oom;
+  if (!u)
+    return;
+  if (u->n == (int)(sizeof u->todo / sizeof u->todo[0])) {
+    fputs("planparse: internal error: too many deferred releases\n", stderr);
+    abort();
+  }
+  u->todo[u->n].fn = fn;
+  u->todo[u->n++].p = p;
+}
+
+void pp__undefer(pp_arena *a, void *p) {
+  pp_unwind *u = a->oom;
+  if (!u)
+    return;
+  for (int i = u->n; i-- > 0;)
+    if (u->todo[i].p == p) {
+      for (int k = i; k + 1 < u->n; k++)
+        u->todo[k] = u->todo[k + 1];
+      u->n--;
+      return;
+    }
 }
 
 void *pp__alloc(pp_arena *a, size_t size) {
@@ -65,16 +96,22 @@ char *pp__strdup(pp_arena *a, const char *s) {
   return pp__strndup(a, s, strlen(s));
 }
 
-char *pp__printf(pp_arena *a, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
+char *pp__vprintf(pp_arena *a, const char *fmt, va_list ap) {
+  va_list again;
+  va_copy(again, ap);
   int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
   if (n < 0)
     n = 0;
   char *p = pp__alloc(a, (size_t)n + 1);
+  vsnprintf(p, (size_t)n + 1, fmt, again);
+  va_end(again);
+  return p;
+}
+
+char *pp__printf(pp_arena *a, const char *fmt, ...) {
+  va_list ap;
   va_start(ap, fmt);
-  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  char *p = pp__vprintf(a, fmt, ap);
   va_end(ap);
   return p;
 }
@@ -130,6 +167,13 @@ void pp__buf_put(pp_buf *b, const char *s, size_t n) {
 }
 
 void pp__buf_puts(pp_buf *b, const char *s) { pp__buf_put(b, s, strlen(s)); }
+
+void pp__buf_release(void *p) {
+  pp_buf *b = p;
+  free(b->p);
+  b->p = NULL;
+  b->len = b->cap = 0;
+}
 
 void pp__buf_printf(pp_buf *b, const char *fmt, ...) {
   char tmp[256];

@@ -28,6 +28,14 @@ static pp_span group(const pp_matcher *m, const pp_norm *nm, const char *orig, i
   return sp;
 }
 
+/* Does t hold anything but bold markers and spaces? */
+static int has_content(pp_span t) {
+  for (size_t i = 0; i < t.n; i++)
+    if (t.s[i] != '*' && t.s[i] != ' ')
+      return 1;
+  return 0;
+}
+
 static int limit_error(pp_error *err, const pp_grammar *g, const pp_rule *r,
                        const char *source, long line) {
   pp__error(err, PP_ERR_GRAMMAR, g->path, r->line,
@@ -66,7 +74,7 @@ static int classify_text(const pp_grammar *g, pp_matcher *m, const pp_norm *nm,
       h->title = group(m, nm, orig, r->g_title);
       h->label = group(m, nm, orig, r->g_label);
       h->num = r->g_num ? group(m, nm, orig, r->g_num) : h->label;
-      if (!h->title.n)
+      if (!has_content(h->title))
         continue; /* a bare label is no heading */
       h->kind = PP_LINE_HEAD;
       h->level = (int)i;
@@ -110,11 +118,10 @@ static int strip_boilerplate(pp_doc *d, const pp_grammar *g, pp_line *l,
     if (pp__group(m, 0, &s, &e) || s == e)
       continue; /* an empty match removes nothing */
     pp_span cut = orig_span(nm, l->text.s, s, e);
-    size_t before = (size_t)(cut.s - l->text.s);
-    size_t after = l->text.n - before - cut.n;
-    size_t restn;
-    pp__trim(cut.s + cut.n, after, &restn);
+    size_t before = (size_t)(cut.s - l->text.s), restn;
     const char *head = pp__trim(l->text.s, before, &before);
+    const char *rest = pp__trim(cut.s + cut.n, (size_t)(l->text.s + l->text.n - (cut.s + cut.n)),
+                                &restn);
     if (!before && !restn) {
       note_removed(d, l->no, l->text, g->boiler[i].reason);
       l->kind = PP_LINE_REMOVED;
@@ -124,7 +131,6 @@ static int strip_boilerplate(pp_doc *d, const pp_grammar *g, pp_line *l,
     note_removed(d, l->no, cut, g->boiler[i].reason);
     char *t = pp__alloc(&d->arena, before + restn + 2);
     memcpy(t, head, before);
-    const char *rest = pp__trim(cut.s + cut.n, after, &restn);
     memcpy(t + before, rest, restn);
     l->text.s = pp__trim(t, before + restn, &l->text.n);
     if (pp__normalize(nm, l->text.s, l->text.n))
@@ -144,6 +150,12 @@ int pp__classify(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m,
       continue;
     if (pp__normalize(nm, l->text.s, l->text.n))
       pp__oom(&d->arena);
+    if (!has_content(l->text)) {
+      /* A stray "**": markup with nothing to mark. */
+      note_removed(d, l->no, l->text, "markup only");
+      l->kind = PP_LINE_REMOVED;
+      continue;
+    }
     int rc = strip_boilerplate(d, g, l, m, nm, &failed);
     if (rc < 0)
       return limit_error(err, g, failed, d->source, l->no);

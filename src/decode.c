@@ -121,6 +121,9 @@ static char *icu_convert(pp_arena *a, const char *name, const char *d,
   *bad_off = SIZE_MAX;
   if (len > INT32_MAX / 2)
     return NULL;
+  /* Every encoding here yields at most one UTF-16 unit per input byte.
+   * Allocated before the converter opens, so a failure leaks nothing. */
+  UChar *u = pp__alloc(a, (len + 2) * sizeof(UChar));
   UConverter *cv = ucnv_open(name, &st);
   if (U_FAILURE(st))
     return NULL;
@@ -129,8 +132,6 @@ static char *icu_convert(pp_arena *a, const char *name, const char *d,
     ucnv_setToUCallBack(cv, count_subst, &lc, NULL, NULL, &st);
   else
     ucnv_setToUCallBack(cv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
-  /* Every encoding here yields at most one UTF-16 unit per input byte. */
-  UChar *u = pp__alloc(a, (len + 2) * sizeof(UChar));
   UChar *ut = u;
   const char *src = d;
   ucnv_toUnicode(cv, &ut, u + len + 1, &src, d + len, NULL, 1, &st);

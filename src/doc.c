@@ -1,6 +1,6 @@
 /* pp_doc_parse runs the stages in order, and the accessors read the result.
  * An allocation failure anywhere inside unwinds here through the arena's
- * jmp_buf, and the half-built document is freed whole. */
+ * pp_unwind, which first frees the half-built document whole. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,13 +10,15 @@ const char *pp_version(void) { return PP_VERSION; }
 
 /* The grammar that recognises most of the document; ties go to the one
  * loaded first, so a user's directory can shadow the shipped grammars. */
-static const pp_grammar *choose(const pp_grammars *set, const pp_lines *ls,
+static const pp_grammar *choose(pp_doc *d, const pp_grammars *set, const pp_lines *ls,
                                 pp_matcher *m, pp_norm *nm) {
   const pp_grammar *best = NULL;
   long best_score = -1;
   for (size_t i = 0; i < pp_grammars_count(set); i++) {
     const pp_grammar *g = pp_grammars_at(set, i);
     long s = pp__score(g, ls, m, nm);
+    if (s < 0)
+      pp__oom(&d->arena);
     if (s > best_score) {
       best = g;
       best_score = s;
@@ -32,34 +34,39 @@ typedef struct parse_state {
   pp_arena scratch;
 } parse_state;
 
-static void state_free(parse_state *st) {
+static void state_free(void *p) {
+  parse_state *st = p;
   pp__matcher_free(&st->m);
   pp__norm_free(&st->nm);
   pp__arena_free(&st->scratch);
 }
 
+static void doc_release(void *p) {
+  pp_doc *d = p;
+  pp_arena a = d->arena; /* d lives in its own arena */
+  pp__arena_free(&a);
+}
+
 pp_doc *pp_doc_parse(const char *data, size_t len, const pp_options *opt,
                      pp_error *err) {
-  jmp_buf jb;
+  pp_unwind un;
   parse_state st;
   memset(&st, 0, sizeof st);
-  pp_doc *volatile doc = NULL;
+  un.n = 0;
   const char *source = opt->source ? opt->source : "-";
-  if (setjmp(jb)) {
-    state_free(&st);
-    if (doc) {
-      pp_arena a = doc->arena;
-      pp__arena_free(&a);
-    }
+  /* Everything to release is registered with un and released by pp__oom
+   * before it jumps, so nothing here is read after the jump. */
+  if (setjmp(un.jb)) {
     pp__error(err, PP_ERR_NOMEM, source, 0, "out of memory");
     return NULL;
   }
   pp_arena a = {0};
-  a.oom = &jb;
+  a.oom = &un;
   pp_doc *d = pp__alloc(&a, sizeof *d);
   d->arena = a; /* from here the document owns its arena */
-  doc = d;
-  st.scratch.oom = &jb;
+  pp__defer(&d->arena, doc_release, d);
+  st.scratch.oom = &un;
+  pp__defer(&d->arena, state_free, &st);
   if (pp__matcher_init(&st.m))
     pp__oom(&d->arena);
   d->source = pp__strdup(&d->arena, source);
@@ -84,21 +91,22 @@ pp_doc *pp_doc_parse(const char *data, size_t len, const pp_options *opt,
   pp_lines ls;
   pp__split_lines(&st.scratch, text, tlen, &ls);
 
-  const pp_grammar *g = opt->grammar ? opt->grammar : choose(opt->grammars, &ls, &st.m, &st.nm);
+  const pp_grammar *g = opt->grammar ? opt->grammar : choose(d, opt->grammars, &ls, &st.m, &st.nm);
   d->grammar = g->name;
   if (pp__classify(d, g, &ls, &st.m, &st.nm, err))
     goto fail;
-  pp__build(d, g, &ls);
+  pp__build(d, g, &ls, &st.m, &st.nm);
+  pp__undefer(&d->arena, &st);
+  pp__undefer(&d->arena, d);
   state_free(&st);
   d->arena.oom = NULL;
   return d;
 
 fail:
+  pp__undefer(&d->arena, &st);
+  pp__undefer(&d->arena, d);
   state_free(&st);
-  {
-    pp_arena fa = d->arena;
-    pp__arena_free(&fa);
-  }
+  doc_release(d);
   return NULL;
 }
 

@@ -35,19 +35,14 @@ static void meta(const pp_doc *d, pp_writer *w) {
     const pp_kv *kv = &d->meta[i];
     if (strcmp(kv->key, "title") == 0)
       continue;
-    if (!kv->list) {
+    if (!kv->items) {
       kv_str(w, kv->key, kv->value);
       continue;
     }
     w->key(w, kv->key);
     w->seq_begin(w, 1);
-    for (const char *p = kv->value; *p;) {
-      size_t n = strcspn(p, "\n");
-      char item[512];
-      snprintf(item, sizeof item, "%.*s", (int)n, p);
-      w->str(w, item);
-      p += n + (p[n] == '\n');
-    }
+    for (size_t k = 0; k < kv->nitems; k++)
+      w->str(w, kv->items[k]);
     w->seq_end(w);
   }
   if (d->year)
@@ -159,21 +154,17 @@ void pp__emit_doc(const pp_doc *d, pp_writer *w) {
 char *pp_doc_render(const pp_doc *d, pp_format format, size_t *len, pp_error *err) {
   pp_buf out = {0};
   pp_writer *w;
-  int rc;
-  if (format == PP_FORMAT_JSON) {
-    void *st = pp__json_writer_new(&out, &w);
-    if (st)
-      pp__emit_doc(d, w);
-    rc = st ? pp__json_writer_finish(st) : -1;
-  } else {
-    void *st = pp__yaml_writer_new(&out, &w);
-    if (st)
-      pp__emit_doc(d, w);
-    rc = st ? pp__yaml_writer_finish(st) : -1;
+  const char *problem = "out of memory";
+  int json = format == PP_FORMAT_JSON;
+  void *st = json ? pp__json_writer_new(&out, &w) : pp__yaml_writer_new(&out, &w);
+  if (st) {
+    pp__emit_doc(d, w);
+    problem = json ? pp__json_writer_finish(st) : pp__yaml_writer_finish(st);
   }
-  if (rc || out.failed) {
+  if (problem) {
     free(out.p);
-    pp__error(err, PP_ERR_NOMEM, d->source, 0, "cannot render the document: out of memory");
+    pp__error(err, strcmp(problem, "out of memory") == 0 ? PP_ERR_NOMEM : PP_ERR_INPUT,
+              d->source, 0, "cannot render the document: %s", problem);
     return NULL;
   }
   if (!out.p)

@@ -130,10 +130,10 @@ void *pp__json_writer_new(pp_buf *out, pp_writer **w) {
   return s;
 }
 
-int pp__json_writer_finish(void *st) {
+const char *pp__json_writer_finish(void *st) {
   jstate *s = st;
   pp__buf_put(s->w.out, "\n", 1);
-  int failed = s->w.failed || s->w.out->failed;
+  const char *problem = s->w.out->failed ? "out of memory" : s->w.failed ? "nesting too deep" : NULL;
   free(s);
-  return failed ? -1 : 0;
+  return problem;
 }

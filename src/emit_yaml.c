@@ -123,13 +123,19 @@ void *pp__yaml_writer_new(pp_buf *out, pp_writer **w) {
   return s;
 }
 
-int pp__yaml_writer_finish(void *st) {
+const char *pp__yaml_writer_finish(void *st) {
   ystate *s = st;
   yaml_event_t ev;
   emit(s, &ev, yaml_document_end_event_initialize(&ev, 1));
   emit(s, &ev, yaml_stream_end_event_initialize(&ev));
-  int failed = s->w.failed || s->em.error != YAML_NO_ERROR;
+  const char *problem = NULL;
+  /* An event that could not even be built failed for want of memory. */
+  if (s->w.out->failed || s->em.error == YAML_MEMORY_ERROR ||
+      (s->w.failed && s->em.error == YAML_NO_ERROR))
+    problem = "out of memory";
+  else if (s->em.error != YAML_NO_ERROR)
+    problem = s->em.problem ? s->em.problem : "YAML emitter error";
   yaml_emitter_delete(&s->em);
   free(s);
-  return failed ? -1 : 0;
+  return problem;
 }

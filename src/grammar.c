@@ -32,29 +32,52 @@ typedef struct loader {
   pp_error *err;
 } loader;
 
-static ynode *yload(loader *L, const char *data, size_t len) {
+/* The parser and the event in hand, released if an allocation fails while
+ * they are live. */
+typedef struct yreader {
   yaml_parser_t p;
   yaml_event_t ev;
+  int has_ev;
+} yreader;
+
+static void yreader_release(void *r) {
+  yreader *y = r;
+  if (y->has_ev)
+    yaml_event_delete(&y->ev);
+  yaml_parser_delete(&y->p);
+}
+
+/* Reads events into a ynode tree, releasing the parser on every path: on
+ * return here, or through pp__oom if an allocation fails meanwhile. */
+static ynode *yload(loader *L, const char *data, size_t len) {
+  yreader y;
   ynode *stack[MAX_DEPTH + 1];
-  int depth = 0;
+  int depth = 0, fail = 0;
   ynode *root = NULL;
-  if (!yaml_parser_initialize(&p)) {
+  y.has_ev = 0;
+  if (!yaml_parser_initialize(&y.p)) {
     pp__error(L->err, PP_ERR_NOMEM, L->file, 0, "out of memory");
     return NULL;
   }
-  yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
-  for (;;) {
-    if (!yaml_parser_parse(&p, &ev)) {
-      pp__error(L->err, PP_ERR_GRAMMAR, L->file, (long)p.problem_mark.line + 1,
-                "not valid YAML: %s", p.problem ? p.problem : "parse error");
-      L->err->column = (long)p.problem_mark.column + 1;
-      yaml_parser_delete(&p);
-      return NULL;
+  pp__defer(L->a, yreader_release, &y);
+  yaml_parser_set_input_string(&y.p, (const unsigned char *)data, len);
+  for (int done = 0; !done && !fail;) {
+    if (!yaml_parser_parse(&y.p, &y.ev)) {
+      if (y.p.error == YAML_MEMORY_ERROR) {
+        pp__error(L->err, PP_ERR_NOMEM, L->file, 0, "out of memory");
+        fail = 1;
+        break;
+      }
+      pp__error(L->err, PP_ERR_GRAMMAR, L->file, (long)y.p.problem_mark.line + 1,
+                "not valid YAML: %s", y.p.problem ? y.p.problem : "parse error");
+      L->err->column = (long)y.p.problem_mark.column + 1;
+      fail = 1;
+      break;
     }
-    long line = (long)ev.start_mark.line + 1;
+    y.has_ev = 1;
+    long line = (long)y.ev.start_mark.line + 1;
     ynode *nd = NULL;
-    int done = 0, fail = 0;
-    switch (ev.type) {
+    switch (y.ev.type) {
     case YAML_STREAM_END_EVENT:
       done = 1;
       break;
@@ -66,13 +89,13 @@ static ynode *yload(loader *L, const char *data, size_t len) {
     case YAML_SCALAR_EVENT:
       nd = pp__alloc(L->a, sizeof *nd);
       nd->type = Y_SCALAR;
-      nd->value = pp__strndup(L->a, (const char *)ev.data.scalar.value,
-                              ev.data.scalar.length);
+      nd->value = pp__strndup(L->a, (const char *)y.ev.data.scalar.value,
+                              y.ev.data.scalar.length);
       break;
     case YAML_SEQUENCE_START_EVENT:
     case YAML_MAPPING_START_EVENT:
       nd = pp__alloc(L->a, sizeof *nd);
-      nd->type = ev.type == YAML_SEQUENCE_START_EVENT ? Y_SEQ : Y_MAP;
+      nd->type = y.ev.type == YAML_SEQUENCE_START_EVENT ? Y_SEQ : Y_MAP;
       break;
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT:
@@ -107,15 +130,13 @@ static ynode *yload(loader *L, const char *data, size_t len) {
           stack[depth++] = nd;
       }
     }
-    yaml_event_delete(&ev);
-    if (fail) {
-      yaml_parser_delete(&p);
-      return NULL;
-    }
-    if (done)
-      break;
+    yaml_event_delete(&y.ev);
+    y.has_ev = 0;
   }
-  yaml_parser_delete(&p);
+  pp__undefer(L->a, &y);
+  yreader_release(&y);
+  if (fail)
+    return NULL;
   if (!root || root->type != Y_MAP) {
     pp__error(L->err, PP_ERR_GRAMMAR, L->file, root ? root->line : 1,
               "a grammar file must be a mapping");
@@ -193,6 +214,10 @@ static int compile(loader *L, pp_rule *r, const char *src, long line,
                         PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C |
                             PCRE2_MATCH_INVALID_UTF,
                         &ec, &eo, NULL);
+  if (!r->re && ec == PCRE2_ERROR_HEAP_FAILED) {
+    pp__error(L->err, PP_ERR_NOMEM, L->file, line, "out of memory");
+    return -1;
+  }
   if (!r->re) {
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message(ec, msg, sizeof msg);
@@ -446,23 +471,22 @@ const pp_grammar *pp_grammars_add_buffer(pp_grammars *s, const char *data,
                                          size_t len, const char *name_hint,
                                          pp_error *err) {
   pp_arena a = {0};
-  jmp_buf jb;
+  pp_unwind un;
   pp_grammar *volatile g = NULL;
-  a.oom = &jb;
-  if (setjmp(jb)) {
-    /* Compiled patterns of a half-built grammar are owned by its rules. */
+  un.n = 0;
+  a.oom = &un;
+  if (setjmp(un.jb)) {
+    /* Compiled patterns of a half-built grammar are owned by its rules.
+     * Without g, the very first allocation failed: nothing to free. */
     if (g)
       grammar_free(g);
-    else
-      pp__arena_free(&a);
     pp__error(err, PP_ERR_NOMEM, name_hint, 0, "out of memory");
     return NULL;
   }
   pp_grammar *ng = pp__alloc(&a, sizeof *ng);
+  ng->arena = a; /* the grammar owns the arena from here on */
   g = ng;
   loader L = {&ng->arena, name_hint, err};
-  ng->arena = a; /* the grammar owns the arena from here on */
-  ng->arena.oom = &jb;
   ng->path = pp__strdup(&ng->arena, name_hint ? name_hint : "");
   if (!build(ng, &L, data, len)) {
     grammar_free(ng);
@@ -493,7 +517,8 @@ const pp_grammar *pp_grammars_add_file(pp_grammars *s, const char *path,
                                        pp_error *err) {
   FILE *f = fopen(path, "rb");
   if (!f) {
-    pp__error(err, PP_ERR_IO, path, 0, "cannot open grammar: %s", strerror(errno));
+    pp__error(err, errno == ENOMEM ? PP_ERR_NOMEM : PP_ERR_IO, path, 0,
+              "cannot open grammar: %s", strerror(errno));
     return NULL;
   }
   char *buf = malloc(MAX_GRAMMAR_BYTES + 1);
@@ -521,8 +546,13 @@ static int by_name(const void *a, const void *b) {
 
 int pp_grammars_add_dir(pp_grammars *s, const char *dir, pp_error *err) {
   DIR *d = opendir(dir);
-  if (!d)
-    return 0;
+  if (!d) {
+    if (errno == ENOENT || errno == ENOTDIR)
+      return 0;
+    pp__error(err, errno == ENOMEM ? PP_ERR_NOMEM : PP_ERR_IO, dir, 0,
+              "cannot read grammar directory: %s", strerror(errno));
+    return -1;
+  }
   char **names = NULL;
   size_t n = 0, cap = 0;
   struct dirent *e;

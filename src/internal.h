@@ -8,6 +8,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <setjmp.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -20,10 +21,27 @@
  * parser can unwind with longjmp without leaking: whoever set `oom` frees
  * the arena afterwards. */
 typedef struct pp_chunk pp_chunk;
+
+/* Where an allocation failure unwinds to, with what must be released on
+ * the way: resources outside the arena (a libyaml parser, a heap buffer)
+ * are registered with pp__defer while they are live. */
+typedef struct pp_unwind {
+  jmp_buf jb;
+  struct {
+    void (*fn)(void *);
+    void *p;
+  } todo[8];
+  int n;
+} pp_unwind;
+
 typedef struct pp_arena {
   pp_chunk *head;
-  jmp_buf *oom; /* longjmp target on allocation failure; NULL aborts */
+  pp_unwind *oom; /* unwind target on allocation failure; NULL aborts */
 } pp_arena;
+
+/* Registers fn(p) to run if an allocation fails before pp__undefer(a, p). */
+void pp__defer(pp_arena *a, void (*fn)(void *), void *p);
+void pp__undefer(pp_arena *a, void *p);
 
 void *pp__alloc(pp_arena *a, size_t size);          /* zeroed */
 char *pp__strndup(pp_arena *a, const char *s, size_t n);
@@ -33,10 +51,11 @@ char *pp__printf(pp_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+char *pp__vprintf(pp_arena *a, const char *fmt, va_list ap);
 /* Grows an arena array of elem-sized items so that index n fits. */
 void *pp__grow(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem);
 void pp__arena_free(pp_arena *a);
-void pp__oom(pp_arena *a); /* does not return */
+void pp__oom(pp_arena *a); /* runs the deferred releases; does not return */
 
 /* A growable byte buffer on the heap, for rendered output. */
 typedef struct pp_buf {
@@ -46,6 +65,7 @@ typedef struct pp_buf {
 } pp_buf;
 void pp__buf_put(pp_buf *b, const char *s, size_t n);
 void pp__buf_puts(pp_buf *b, const char *s);
+void pp__buf_release(void *b); /* frees b's heap memory; for pp__defer */
 void pp__buf_printf(pp_buf *b, const char *fmt, ...)
 #ifdef __GNUC__
     __attribute__((format(printf, 2, 3)))
@@ -231,8 +251,9 @@ typedef struct pp_note {
 } pp_note;
 
 typedef struct pp_kv {
-  const char *key, *value;
-  int list; /* value holds items separated by '\n' */
+  const char *key, *value; /* a list's value: its items joined by '\n' */
+  const char **items;      /* a list's items, or NULL */
+  size_t nitems;
 } pp_kv;
 
 struct pp_doc {
@@ -264,18 +285,19 @@ void pp__warn(pp_doc *d, long line, const char *fmt, ...)
 int pp__classify(pp_doc *d, const pp_grammar *g, pp_lines *ls,
                  pp_matcher *m, pp_norm *nm, pp_error *err);
 /* How well g fits the lines: the number of heading, field and article lines
- * it recognises.  Cheap enough to run for every grammar. */
+ * it recognises; -1 when out of memory.  Cheap enough to run for every
+ * grammar. */
 long pp__score(const pp_grammar *g, const pp_lines *ls, pp_matcher *m,
                pp_norm *nm);
 
 /* tree.c: builds the tree from classified lines. */
-void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls);
+void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_norm *nm);
 
 /* meta.c: finds the title block among the lines before the first heading.
  * Returns the index one past the last front-matter line (0 if none) and
  * records meta in d. */
 size_t pp__front_matter(pp_doc *d, const pp_grammar *g, const pp_lines *ls,
-                        size_t end);
+                        size_t end, pp_matcher *m, pp_norm *nm);
 /* meta.c: the year the plan is for, from the title, the date or the
  * preamble; call once the tree is built. */
 void pp__meta_year(pp_doc *d);
@@ -297,10 +319,11 @@ struct pp_writer {
   int failed;
 };
 void pp__emit_doc(const pp_doc *d, pp_writer *w);
-/* Writers: begin/finish bracket the stream; finish returns 0 on success. */
+/* Writers: new and finish bracket the stream; finish frees the writer and
+ * returns NULL on success, else what went wrong (static text). */
 void *pp__yaml_writer_new(pp_buf *out, pp_writer **w);
-int pp__yaml_writer_finish(void *state);
+const char *pp__yaml_writer_finish(void *state);
 void *pp__json_writer_new(pp_buf *out, pp_writer **w);
-int pp__json_writer_finish(void *state);
+const char *pp__json_writer_finish(void *state);
 
 #endif

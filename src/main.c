@@ -89,7 +89,7 @@ static char *slurp(const char *path, size_t *len, pp_error *e) {
       snprintf(e->file, sizeof e->file, "%s", name);
       snprintf(e->message, sizeof e->message, "%s", strerror(errno));
       e->line = 0;
-      e->status = PP_ERR_IO;
+      e->status = errno == ENOMEM ? PP_ERR_NOMEM : PP_ERR_IO;
       return NULL;
     }
   }
@@ -124,7 +124,7 @@ static char *slurp(const char *path, size_t *len, pp_error *e) {
   if (rerr) {
     free(buf);
     snprintf(e->message, sizeof e->message, "read error: %s", strerror(rerr));
-    e->status = PP_ERR_IO;
+    e->status = rerr == ENOMEM ? PP_ERR_NOMEM : PP_ERR_IO;
     return NULL;
   }
   *len = n;

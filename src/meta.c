@@ -8,22 +8,37 @@
 
 #include "internal.h"
 
-static void meta_put(pp_doc *d, const char *key, const char *value, int list) {
-  for (size_t i = 0; i < d->nmeta; i++)
-    if (strcmp(d->meta[i].key, key) == 0) {
-      d->meta[i].value = value;
-      d->meta[i].list = list;
-      return;
-    }
-  d->meta = pp__grow(&d->arena, d->meta, d->nmeta, &d->capmeta, sizeof *d->meta);
-  d->meta[d->nmeta].key = key;
-  d->meta[d->nmeta].list = list;
-  d->meta[d->nmeta++].value = value;
+static pp_kv *meta_put(pp_doc *d, const char *key, const char *value) {
+  pp_kv *kv = NULL;
+  for (size_t i = 0; i < d->nmeta && !kv; i++)
+    if (strcmp(d->meta[i].key, key) == 0)
+      kv = &d->meta[i];
+  if (!kv) {
+    d->meta = pp__grow(&d->arena, d->meta, d->nmeta, &d->capmeta, sizeof *d->meta);
+    kv = &d->meta[d->nmeta++];
+    kv->key = key;
+  }
+  kv->value = value;
+  kv->items = NULL;
+  kv->nitems = 0;
+  return kv;
 }
 
-void pp__meta_set(pp_doc *d, const char *key, const char *value) { meta_put(d, key, value, 0); }
+void pp__meta_set(pp_doc *d, const char *key, const char *value) { meta_put(d, key, value); }
+
 void pp__meta_set_list(pp_doc *d, const char *key, const char *items) {
-  meta_put(d, key, items, 1);
+  pp_kv *kv = meta_put(d, key, items);
+  size_t n = 1;
+  for (const char *p = items; *p; p++)
+    n += *p == '\n';
+  kv->items = pp__alloc(&d->arena, n * sizeof *kv->items);
+  for (const char *p = items;;) {
+    size_t k = strcspn(p, "\n");
+    kv->items[kv->nitems++] = pp__strndup(&d->arena, p, k);
+    if (!p[k])
+      break;
+    p += k + 1;
+  }
 }
 
 static int has_any(pp_span t, const char *const *needles) {
@@ -200,6 +215,7 @@ static const char *region_in_text(pp_doc *d) {
   long score[MAXC];
   int nc = 0;
   pp_buf all = {0};
+  pp__defer(&d->arena, pp__buf_release, &all);
   for (size_t i = 0; i < d->npreamble && all.len < BUDGET; i++)
     pp__buf_puts(&all, d->preamble[i].text), pp__buf_put(&all, "\n", 1);
   pp_iter it;
@@ -207,10 +223,8 @@ static const char *region_in_text(pp_doc *d) {
   const pp_node *node;
   while (all.len < BUDGET && (node = pp_iter_next(&it, NULL)))
     pp__buf_puts(&all, node->text), pp__buf_put(&all, "\n", 1);
-  if (all.failed) {
-    free(all.p);
+  if (all.failed)
     pp__oom(&d->arena);
-  }
   const char *t = all.p ? all.p : "";
   size_t n = all.len;
   uint32_t prev = 0;
@@ -248,6 +262,7 @@ static const char *region_in_text(pp_doc *d) {
     if (best < 0 || score[q] > score[best])
       best = q;
   }
+  pp__undefer(&d->arena, &all);
   free(all.p);
   return best >= 0 && score[best] >= 2 ? pp__printf(&d->arena, "%s市", cand[best]) : NULL;
 }
@@ -255,6 +270,7 @@ static const char *region_in_text(pp_doc *d) {
 static void issuers_and_region(pp_doc *d, const pp_lines *ls, size_t first, size_t title,
                                const char *head) {
   pp_buf list = {0};
+  pp__defer(&d->arena, pp__buf_release, &list);
   /* The signature block: short lines without punctuation just above the
    * signing date. */
   const char *date = pp_doc_meta(d, "date");
@@ -300,6 +316,7 @@ static void issuers_and_region(pp_doc *d, const pp_lines *ls, size_t first, size
     if (r)
       pp__meta_set(d, "region", r);
   }
+  pp__undefer(&d->arena, &list);
   free(list.p);
 }
 
@@ -320,7 +337,8 @@ void pp__meta_year(pp_doc *d) {
   }
 }
 
-size_t pp__front_matter(pp_doc *d, const pp_grammar *g, const pp_lines *ls, size_t end) {
+size_t pp__front_matter(pp_doc *d, const pp_grammar *g, const pp_lines *ls, size_t end,
+                        pp_matcher *m, pp_norm *nm) {
   size_t first = end, title = end;
   for (size_t i = 0; i < end; i++) {
     const pp_line *l = &ls->v[i];
@@ -331,33 +349,24 @@ size_t pp__front_matter(pp_doc *d, const pp_grammar *g, const pp_lines *ls, size
   }
   if (first == end || !g->title)
     return 0;
-  pp_matcher m;
-  pp_norm nm = {0};
-  if (pp__matcher_init(&m))
-    pp__oom(&d->arena);
   for (size_t i = end; i-- > first;) {
     const pp_line *l = &ls->v[i];
     if (l->kind == PP_LINE_BLANK || l->kind == PP_LINE_REMOVED)
       continue;
-    if (pp__normalize(&nm, l->text.s, l->text.n)) {
-      pp__matcher_free(&m);
+    if (pp__normalize(nm, l->text.s, l->text.n))
       pp__oom(&d->arena);
-    }
-    /* A title rule at its match limit is no title: the classify pass has
-     * already run every rule of this grammar's levels on these lines. */
-    if (pp__match(&m, g->title, nm.s, nm.len) == PP_MATCH_YES) {
+    int rc = pp__match(m, g->title, nm->s, nm->len);
+    if (rc == PP_MATCH_LIMIT)
+      pp__warn(d, l->no, "grammar %s: %s hit the match limit; line not taken as the title",
+               g->name, g->title->what);
+    if (rc == PP_MATCH_YES) {
       title = i;
       break;
     }
   }
-  if (title == end) {
-    pp__norm_free(&nm);
-    pp__matcher_free(&m);
+  if (title == end)
     return 0;
-  }
-  facts(d, g, ls, first, title, &m, &nm);
-  pp__norm_free(&nm);
-  pp__matcher_free(&m);
+  facts(d, g, ls, first, title, m, nm);
   const pp_line *t = &ls->v[title];
   const char *value = pp__strndup(&d->arena, t->text.s, t->text.n), *head = NULL;
   if (continues_above(t->text)) {

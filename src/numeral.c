@@ -29,6 +29,10 @@ static long unit_of(uint32_t c) {
   }
 }
 
+/* a + b, or -1 when it would overflow (both are non-negative). */
+static long add(long a, long b) { return a < 0 || b < 0 || a > LONG_MAX - b ? -1 : a + b; }
+static long mul(long a, long b) { return a < 0 || b < 0 || (b && a > LONG_MAX / b) ? -1 : a * b; }
+
 static long chinese(const char *s, size_t n) {
   long total = 0, section = 0, digit = -1;
   int any = 0;
@@ -40,27 +44,27 @@ static long chinese(const char *s, size_t n) {
     long u = unit_of(c);
     if (d >= 0) {
       /* 二〇二三 style: digits in a row read positionally. */
-      digit = digit >= 0 && digit < LONG_MAX / 10 ? digit * 10 + d : d;
+      digit = digit >= 0 ? add(mul(digit, 10), d) : d;
+      if (digit < 0)
+        return -1;
       any = 1;
     } else if (u == 10000) {
-      section += digit > 0 ? digit : 0;
-      if (section > LONG_MAX / 10000 - total)
-        return -1;
-      total += (section ? section : 1) * 10000;
+      section = add(section, digit > 0 ? digit : 0);
+      total = add(total, mul(section ? section : 1, 10000));
       section = 0;
       digit = -1;
     } else if (u) {
-      section += (digit >= 0 ? digit : 1) * u;
+      section = add(section, mul(digit >= 0 ? digit : 1, u));
       digit = -1;
       any = 1;
     } else
       return -1;
-    if (section < 0 || section > 1000000)
+    if (section < 0 || total < 0)
       return -1;
   }
   if (!any)
     return -1;
-  return total + section + (digit > 0 ? digit : 0);
+  return add(add(total, section), digit > 0 ? digit : 0);
 }
 
 static long arabic(const char *s, size_t n) {

@@ -3,6 +3,7 @@
  * paragraphs are placed: headings open nodes on a stack bounded by the
  * grammar's number of levels, body text and fields go to the innermost open
  * node, and everything after an appendix marker goes to the appendix. */
+#include <limits.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -125,10 +126,12 @@ static void add_text(pp_doc *d, const char **text, size_t *tlen, size_t *tcap,
 
 /* Splits a heading's text into title and body: the bold span when it leads,
  * else the lead sentence up to the first 。. */
-static void split_title(pp_doc *d, pp_node *n, const char *s, size_t len) {
+static void split_title(pp_doc *d, pp_node *n, const char *s, size_t len, int bold_open) {
   pp_span t = {s, len};
   const char *cut = NULL, *rest = NULL;
-  if (len > 4 && memcmp(s, "**", 2) == 0) {
+  if (bold_open && (cut = pp__find(t, "**")))
+    rest = cut + 2;
+  else if (len > 4 && memcmp(s, "**", 2) == 0) {
     pp_span in = {s + 2, len - 2};
     const char *close = pp__find(in, "**");
     if (close) {
@@ -162,7 +165,9 @@ static void add_field(pp_doc *d, pp_node *n, const pp_field *f, pp_span v);
 /* ---- numbering checks -------------------------------------------------- */
 
 typedef struct numbering {
-  long *last; /* per level: the last number seen anywhere */
+  long *last;          /* per level: the last number seen anywhere */
+  long *ordinal;       /* per level: siblings so far under ord_parent */
+  const pp_node **ord_parent;
 } numbering;
 
 static void check_number(pp_doc *d, numbering *nb, const pp_grammar *g,
@@ -176,9 +181,11 @@ static void check_number(pp_doc *d, numbering *nb, const pp_grammar *g,
     return;
   }
   /* Numbering may restart under each parent or run on across parents. */
-  int ok = n->number == prev + 1 || (first_under_parent && n->number == 1);
+  /* prev + 1 cannot overflow a label a grammar let through unbounded. */
+  long next = prev < LONG_MAX ? prev + 1 : prev;
+  int ok = (prev < LONG_MAX && n->number == next) || (first_under_parent && n->number == 1);
   if (!ok) {
-    long expected = first_under_parent && prev <= 0 ? 1 : prev + 1;
+    long expected = first_under_parent && prev <= 0 ? 1 : next;
     if (n->number > expected)
       pp__warn(d, n->first, "%s %ld follows %ld: expected %ld, so %s missing",
                n->kind, n->number, expected - 1, expected,
@@ -253,16 +260,18 @@ static void append_para(pp_doc *d, pp_para **v, size_t *n, size_t *cap,
   q->last = p->last;
 }
 
-void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls) {
+void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_norm *nm) {
   size_t end = ls->n, body = 0;
   while (body < end && ls->v[body].kind != PP_LINE_HEAD && ls->v[body].kind != PP_LINE_ARTICLE)
     body++;
-  size_t i = pp__front_matter(d, g, ls, body);
+  size_t i = pp__front_matter(d, g, ls, body, m, nm);
 
   pp_node *stack[64];
   int depth = 0;
   numbering nb;
   nb.last = pp__alloc(&d->arena, (g->nlevels + 1) * sizeof *nb.last);
+  nb.ordinal = pp__alloc(&d->arena, (g->nlevels + 1) * sizeof *nb.ordinal);
+  nb.ord_parent = pp__alloc(&d->arena, (g->nlevels + 1) * sizeof *nb.ord_parent);
   pp_para *article = NULL;
   pp_node *last_top = NULL;
 
@@ -303,7 +312,11 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls) {
       n->level = l->level;
       n->kind = lv->name;
       n->label = pp__strndup(&d->arena, l->label.s, l->label.n);
-      split_title(d, n, p.text, p.len);
+      /* "**一、加强党建**…": the grammar took the opening ** with the
+       * label, so the title starts inside the bold span. */
+      int bold_open = l->text.n >= 2 && memcmp(l->text.s, "**", 2) == 0 &&
+                      !(l->title.n >= 2 && memcmp(l->title.s, "**", 2) == 0);
+      split_title(d, n, p.text, p.len, bold_open);
       n->textlen = strlen(n->text);
       n->first = p.first;
       n->last = p.last;
@@ -327,12 +340,14 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls) {
         d->last = n;
         last_top = n;
       }
-      /* A level counts its own siblings for ordinals. */
+      /* A level counts its own siblings for ordinals; a parent, once
+       * closed, never reopens, so one counter per level suffices. */
       if (lv->numstyle == PP_NUM_ORDINAL) {
-        long k = 1;
-        for (pp_node *s = parent ? parent->first_child : d->first; s != n; s = s->next)
-          k += s->level == n->level;
-        n->number = k;
+        if (nb.ord_parent[n->level] != parent) {
+          nb.ord_parent[n->level] = parent;
+          nb.ordinal[n->level] = 0;
+        }
+        n->number = ++nb.ordinal[n->level];
       } else
         n->number = pp__numeral(l->num.s, l->num.n, lv->numstyle);
       check_number(d, &nb, g, n, first_under);
@@ -451,12 +466,11 @@ static void add_field(pp_doc *d, pp_node *n, const pp_field *f, pp_span v) {
 void pp__warn(pp_doc *d, long line, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  char tmp[1024];
-  vsnprintf(tmp, sizeof tmp, fmt, ap);
+  const char *msg = pp__vprintf(&d->arena, fmt, ap);
   va_end(ap);
   d->warnings = pp__grow(&d->arena, d->warnings, d->nwarnings, &d->capwarnings,
                          sizeof *d->warnings);
   pp_note *w = &d->warnings[d->nwarnings++];
   w->line = line;
-  w->text = pp__strdup(&d->arena, tmp);
+  w->text = msg;
 }

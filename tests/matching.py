@@ -4,7 +4,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ppt import done, equal, of_kind, tree  # noqa: E402
+from ppt import check, done, equal, of_kind, tree  # noqa: E402
 
 
 def parse(text, *opts):
@@ -86,5 +86,24 @@ for text in ["", " \n\u3000\n\n"]:
     t = parse(text)
     equal((t["children"], t["preamble"]), ([], []), f"empty tree for {text!r}")
     equal(len(t["warnings"]), 1, f"one warning for {text!r}")
+
+# A heading wrapped in bold as a whole: the bold span is the title.
+t = parse("**一、加强党建**坚持党的领导。推进工作。\n")
+equal((t["children"][0]["title"], t["children"][0]["text"]), ("加强党建", "坚持党的领导。推进工作。"),
+      "bold span opened before the label")
+
+# A label with nothing after it but markup is no heading; a stray ** is
+# removed as markup, not kept as an empty paragraph.
+t = parse(HEAD + "二、**\n\n**\n")
+equal(len(t["children"]), 1, "'二、**' is no heading")
+equal([(r["line"], r["reason"]) for r in t["removed"]], [(5, "markup only")], "a stray ** is removed")
+
+# Warnings quote long fragments whole: no character is cut in two, so the
+# YAML and JSON outputs stay valid (tree() loads both).
+s340 = "甲乙丙丁戊己庚辛壬癸" * 34
+t = parse("一、标题\n前言。" + s340 + "。\n" + s340 + "\n")
+w = [x["message"] for x in t["warnings"] if "repeated fragment" in x["message"]]
+equal(len(w), 1, "a 340-character repeated fragment is warned")
+check(w and s340 in w[0], "the warning quotes the whole fragment")
 
 done("matching")
