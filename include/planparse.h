@@ -98,6 +98,7 @@ typedef struct pp_options {
   const pp_grammar *grammar;    /* borrowed; NULL picks the best scoring */
   const char *encoding;         /* NULL detects; else an ICU converter name */
   int lossy;                    /* accept invalid bytes as U+FFFD, with a warning */
+  int simplify;                 /* output traditional characters as simplified */
 } pp_options;
 
 /* Parses len bytes of data.  Returns a document the caller frees with

@@ -245,12 +245,20 @@ char *pp__decode(pp_arena *a, const char *d, size_t len, const char *force,
     /* NUL bytes are valid UTF-8 but no plan holds them: binary, unless
      * the detector sees BOM-less UTF-16 or UTF-32. */
     if (looks_binary(d, len)) {
+      /* Only BOM-less UTF-16 or UTF-32 that converts cleanly into text
+       * without NULs is text after all; anything else is binary. */
       const char *hint = detector_hint(d, len);
-      if (!hint || strncmp(hint, "UTF", 3) != 0) {
+      size_t bo, nb, ol;
+      char *o = hint && strncmp(hint, "UTF", 3) == 0
+                    ? icu_convert(a, hint, d, len, 0, &ol, &bo, &nb)
+                    : NULL;
+      if (!o || looks_binary(o, ol)) {
         pp__error(err, PP_ERR_INPUT, source, 0, "not a text document");
         return NULL;
       }
-      name = hint;
+      *enc = canonical(hint);
+      *out_len = ol;
+      return o;
     } else if (off == len) {
       name = "UTF-8";
     } else {

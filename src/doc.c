@@ -87,7 +87,12 @@ pp_doc *pp_doc_parse(const char *data, size_t len, const pp_options *opt,
 
   /* Line texts point into `text`; copying it into the document keeps the
    * strings the tree borrows alive after the scratch is gone. */
-  text = pp__strndup(&d->arena, text, tlen);
+  if (opt->simplify) {
+    text = pp__simplify_text(&d->arena, text, tlen, &tlen, err, source);
+    if (!text)
+      goto fail;
+  } else
+    text = pp__strndup(&d->arena, text, tlen);
   pp_lines ls;
   pp__split_lines(&st.scratch, text, tlen, &ls);
 

@@ -88,6 +88,15 @@ char *pp__decode(pp_arena *a, const char *data, size_t len, const char *force,
                  int lossy, const char *source, size_t *out_len,
                  const char **enc, size_t *bad, pp_error *err);
 
+/* ---- hant.c ------------------------------------------------------------- */
+
+/* The simplified form of a traditional character, or c itself. */
+uint32_t pp__simplified(uint32_t c);
+/* The whole text through ICU's Traditional-Simplified transliterator, in
+ * the arena; NULL with err filled. */
+char *pp__simplify_text(pp_arena *a, const char *s, size_t n, size_t *out_n,
+                        pp_error *err, const char *source);
+
 /* ---- utf8 helpers (lines.c) ---------------------------------------------- */
 
 /* Decodes one code point at s (n bytes left); stores its length in *l.

@@ -1,7 +1,7 @@
 /* Stage 2: UTF-8 text -> lines, and the normalised view that grammar rules
  * match against.  The view folds what Chinese typesetting varies freely
- * (full-width digits and punctuation, ideographic spaces) so a grammar can
- * be written in ASCII; a byte map leads every match back to the document's
+ * (full-width digits and punctuation, ideographic spaces, traditional
+ * characters) so a grammar can be written in ASCII and simplified Chinese; a byte map leads every match back to the document's
  * own characters, which are what the output shows. */
 #include <stdlib.h>
 #include <string.h>
@@ -121,7 +121,7 @@ static uint32_t fold(uint32_t c) {
     return c - 0xFF01 + 0x21;
   if (pp__is_space(c))
     return ' ';
-  return c;
+  return pp__simplified(c);
 }
 
 int pp__normalize(pp_norm *nm, const char *s, size_t n) {

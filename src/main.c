@@ -25,6 +25,8 @@ static const char usage_text[] =
     "  -e, --encoding NAME    read input in this encoding (default: detect)\n"
     "      --lossy            replace invalid bytes with U+FFFD (and warn) instead\n"
     "                         of failing\n"
+    "      --simplify         write traditional characters as simplified ones\n"
+    "                         (matching reads both either way)\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"
     "\n"
@@ -44,7 +46,7 @@ typedef struct cli {
   pp_format format;
   const char *grammar;
   const char *encoding;
-  int lossy, list;
+  int lossy, list, simplify;
 } cli;
 
 static const char *prog = "planparse";
@@ -187,7 +189,8 @@ static int convert(const char *path, const cli *c, const pp_grammars *set,
     report(&e);
     return e.status;
   }
-  pp_options opt = {strcmp(path, "-") == 0 ? "-" : path, set, g, c->encoding, c->lossy};
+  pp_options opt = {strcmp(path, "-") == 0 ? "-" : path, set, g, c->encoding, c->lossy,
+                    c->simplify};
   pp_doc *doc = pp_doc_parse(data, len, &opt, &e);
   free(data);
   if (!doc) {
@@ -215,7 +218,7 @@ static int convert(const char *path, const cli *c, const pp_grammars *set,
 }
 
 int main(int argc, char **argv) {
-  cli c = {PP_FORMAT_YAML, NULL, NULL, 0, 0};
+  cli c = {PP_FORMAT_YAML, NULL, NULL, 0, 0, 0};
   const char **files = calloc((size_t)argc + 1, sizeof *files);
   int nfiles = 0, only_files = 0;
   if (!files) {
@@ -266,6 +269,8 @@ int main(int argc, char **argv) {
       c.encoding = val;
     else if (strcmp(a, "--lossy") == 0)
       c.lossy = 1;
+    else if (strcmp(a, "--simplify") == 0)
+      c.simplify = 1;
     else if (strcmp(a, "--list-grammars") == 0)
       c.list = 1;
     else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {

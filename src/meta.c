@@ -140,6 +140,7 @@ static long year_in(const char *s) {
 static int is_han(uint32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
 
 static int is_unit(uint32_t c) {
+  c = pp__simplified(c); /* 區, 縣 */
   return c == 0x5E02 /* 市 */ || c == 0x533A /* 区 */ || c == 0x53BF /* 县 */ ||
          c == 0x65D7 /* 旗 */ || c == 0x76DF /* 盟 */;
 }

@@ -39,7 +39,7 @@ static char *slurp(const char *dir, const char *name, size_t *len) {
 static pp_doc *parse(const pp_grammars *set, const char *dir, const char *name) {
   size_t len;
   char *data = slurp(dir, name, &len);
-  pp_options opt = {name, set, NULL, NULL, 0};
+  pp_options opt = {name, set, NULL, NULL, 0, 0};
   pp_error err;
   pp_doc *doc = pp_doc_parse(data, len, &opt, &err);
   free(data);
@@ -124,7 +124,7 @@ int main(int argc, char **argv) {
   /* lvliang with a forced grammar: appendix articles. */
   size_t len;
   char *data = slurp(argv[2], "lvliang-2022.txt", &len);
-  pp_options opt = {"lvliang", set, pp_grammars_find(set, "markdown-plan"), NULL, 0};
+  pp_options opt = {"lvliang", set, pp_grammars_find(set, "markdown-plan"), NULL, 0, 0};
   doc = pp_doc_parse(data, len, &opt, &err);
   free(data);
   CHECK(doc && pp_doc_appendix_count(doc) == 2 && pp_doc_warning_count(doc) == 1);

@@ -1,0 +1,63 @@
+/* Traditional characters, for matching and for --simplify.  Matching folds
+ * each code point through a table generated from ICU at build time, so the
+ * grammar's 责任领导 also finds 責任領導 without opening a transliterator;
+ * --simplify runs ICU's Traditional-Simplified transliterator itself over
+ * the whole text, context rules and all. */
+#include <string.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+#include "hant_table.h"
+#include "internal.h"
+
+uint32_t pp__simplified(uint32_t c) {
+  if (c < 0x3400 || c > 0xFAFF)
+    return c;
+  size_t lo = 0, hi = sizeof pp_hant_table / sizeof pp_hant_table[0];
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (pp_hant_table[mid][0] < c)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < sizeof pp_hant_table / sizeof pp_hant_table[0] && pp_hant_table[lo][0] == c
+             ? pp_hant_table[lo][1]
+             : c;
+}
+
+char *pp__simplify_text(pp_arena *a, const char *s, size_t n, size_t *out_n,
+                        pp_error *err, const char *source) {
+  UErrorCode st = U_ZERO_ERROR;
+  if (n > INT32_MAX / 4) {
+    pp__error(err, PP_ERR_INPUT, source, 0, "input too large for --simplify");
+    return NULL;
+  }
+  int32_t ulen = 0;
+  u_strFromUTF8(NULL, 0, &ulen, s, (int32_t)n, &st);
+  st = U_ZERO_ERROR;
+  /* Simplification never lengthens Chinese text much; leave room anyway. */
+  int32_t cap = ulen * 2 + 16;
+  UChar *u = pp__alloc(a, (size_t)cap * sizeof(UChar));
+  u_strFromUTF8(u, cap, &ulen, s, (int32_t)n, &st);
+  UTransliterator *t = U_SUCCESS(st) ? utrans_openU(u"Traditional-Simplified", -1,
+                                                    UTRANS_FORWARD, NULL, 0, NULL, &st)
+                                     : NULL;
+  int32_t limit = ulen;
+  if (U_SUCCESS(st))
+    utrans_transUChars(t, u, &ulen, cap, 0, &limit, &st);
+  if (t)
+    utrans_close(t);
+  if (U_FAILURE(st)) {
+    pp__error(err, PP_ERR_INPUT, source, 0, "cannot simplify: %s", u_errorName(st));
+    return NULL;
+  }
+  int32_t need = 0;
+  UErrorCode s2 = U_ZERO_ERROR;
+  u_strToUTF8(NULL, 0, &need, u, ulen, &s2);
+  char *out = pp__alloc(a, (size_t)need + 1);
+  s2 = U_ZERO_ERROR;
+  u_strToUTF8(out, need + 1, &need, u, ulen, &s2);
+  *out_n = (size_t)need;
+  return out;
+}
