@@ -114,7 +114,7 @@ static void U_CALLCONV count_subst(const void *ctx, UConverterToUnicodeArgs *arg
 
 /* Converts with ICU.  Returns NULL and sets *bad_off on an invalid
  * sequence (strict), or on a converter failure (*bad_off = SIZE_MAX). */
-static char *icu_convert(pp_arena *a, const char *name, const char *d,
+static char *icu_convert(pp_arena *a, pp_arena *out_a, const char *name, const char *d,
                          size_t len, int lossy, size_t *out_len,
                          size_t *bad_off, size_t *nbad) {
   UErrorCode st = U_ZERO_ERROR;
@@ -153,7 +153,7 @@ static char *icu_convert(pp_arena *a, const char *name, const char *d,
   int32_t need = 0;
   UErrorCode s3 = U_ZERO_ERROR;
   u_strToUTF8(NULL, 0, &need, u, ulen, &s3);
-  char *out = pp__alloc(a, (size_t)need + 1);
+  char *out = pp__alloc(out_a, (size_t)need + 1);
   s3 = U_ZERO_ERROR;
   u_strToUTF8(out, need + 1, &need, u, ulen, &s3);
   if (U_FAILURE(s3))
@@ -210,7 +210,7 @@ static const char *detector_hint(const char *d, size_t len) {
   return res;
 }
 
-char *pp__decode(pp_arena *a, const char *d, size_t len, const char *force,
+char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, const char *force,
                  int lossy, const char *source, size_t *out_len,
                  const char **enc, size_t *bad, pp_error *err) {
   const unsigned char *u = (const unsigned char *)d;
@@ -250,7 +250,7 @@ char *pp__decode(pp_arena *a, const char *d, size_t len, const char *force,
       const char *hint = detector_hint(d, len);
       size_t bo, nb, ol;
       char *o = hint && strncmp(hint, "UTF", 3) == 0
-                    ? icu_convert(a, hint, d, len, 0, &ol, &bo, &nb)
+                    ? icu_convert(a, out_a, hint, d, len, 0, &ol, &bo, &nb)
                     : NULL;
       if (!o || looks_binary(o, ol)) {
         pp__error(err, PP_ERR_INPUT, source, 0, "not a text document");
@@ -263,7 +263,7 @@ char *pp__decode(pp_arena *a, const char *d, size_t len, const char *force,
       name = "UTF-8";
     } else {
       size_t bo, nb, ol;
-      char *o = icu_convert(a, "gb18030", d, len, 0, &ol, &bo, &nb);
+      char *o = icu_convert(a, out_a, "gb18030", d, len, 0, &ol, &bo, &nb);
       if (o) {
         *out_len = ol;
         *enc = "GB18030";
@@ -299,10 +299,10 @@ char *pp__decode(pp_arena *a, const char *d, size_t len, const char *force,
     size_t off = utf8_check(d, len);
     if (off == len) {
       *out_len = len;
-      return pp__strndup(a, d, len);
+      return pp__strndup(out_a, d, len);
     }
     if (lossy)
-      return utf8_lossy(a, d, len, out_len, bad);
+      return utf8_lossy(out_a, d, len, out_len, bad);
     pp__error(err, PP_ERR_INPUT, source, line_of(d, off, 1, 0),
               "invalid UTF-8 byte sequence at offset %zu", off + skip);
     return NULL;
@@ -316,7 +316,7 @@ char *pp__decode(pp_arena *a, const char *d, size_t len, const char *force,
     }
   }
   size_t bo, ol;
-  char *o = icu_convert(a, name, d, len, lossy, &ol, &bo, bad);
+  char *o = icu_convert(a, out_a, name, d, len, lossy, &ol, &bo, bad);
   if (!o) {
     if (bo == SIZE_MAX)
       pp__error(err, PP_ERR_INPUT, source, 0, "cannot convert from %s", *enc);

@@ -77,7 +77,7 @@ pp_doc *pp_doc_parse(const char *data, size_t len, const pp_options *opt,
   }
   size_t tlen, bad;
   const char *enc;
-  char *text = pp__decode(&st.scratch, data, len, opt->encoding, opt->lossy, source,
+  char *text = pp__decode(&st.scratch, &d->arena, data, len, opt->encoding, opt->lossy, source,
                           &tlen, &enc, &bad, err);
   if (!text)
     goto fail;
@@ -85,14 +85,13 @@ pp_doc *pp_doc_parse(const char *data, size_t len, const pp_options *opt,
   if (bad)
     pp__warn(d, 0, "%zu invalid byte sequence%s replaced by U+FFFD", bad, bad > 1 ? "s" : "");
 
-  /* Line texts point into `text`; copying it into the document keeps the
-   * strings the tree borrows alive after the scratch is gone. */
+  /* Line texts point into `text`, in the document's arena, so the strings
+   * the tree borrows live as long as the document. */
   if (opt->simplify) {
     text = pp__simplify_text(&d->arena, text, tlen, &tlen, err, source);
     if (!text)
       goto fail;
-  } else
-    text = pp__strndup(&d->arena, text, tlen);
+  }
   pp_lines ls;
   pp__split_lines(&st.scratch, text, tlen, &ls);
 

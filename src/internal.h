@@ -81,10 +81,12 @@ void pp__error(pp_error *e, pp_status st, const char *file, long line,
 
 /* ---- decode.c ----------------------------------------------------------- */
 
-/* Converts input bytes to UTF-8 (in the arena), without BOM.  Sets *enc to
+/* Converts input bytes to UTF-8 (in out_a; a holds what conversion needs
+ * meanwhile), without BOM.  Sets *enc to
  * the canonical name of the encoding read.  *bad counts U+FFFD substitutions
  * when lossy.  Returns NULL with err filled. */
-char *pp__decode(pp_arena *a, const char *data, size_t len, const char *force,
+char *pp__decode(pp_arena *a, pp_arena *out_a, const char *data, size_t len,
+                 const char *force,
                  int lossy, const char *source, size_t *out_len,
                  const char **enc, size_t *bad, pp_error *err);
 
@@ -151,9 +153,10 @@ void pp__split_lines(pp_arena *a, const char *text, size_t len, pp_lines *out);
  * owned by the scratch and reused from line to line. */
 typedef struct pp_norm {
   char *s;
-  uint32_t *map;
+  size_t *map;
   size_t len, cap;
 } pp_norm;
+enum { PP_NORM_MAX = 64 * 1024 };
 int pp__normalize(pp_norm *nm, const char *s, size_t n); /* 0, or -1 on OOM */
 void pp__norm_free(pp_norm *nm);
 

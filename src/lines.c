@@ -1,8 +1,9 @@
 /* Stage 2: UTF-8 text -> lines, and the normalised view that grammar rules
  * match against.  The view folds what Chinese typesetting varies freely
  * (full-width digits and punctuation, ideographic spaces, traditional
- * characters) so a grammar can be written in ASCII and simplified Chinese; a byte map leads every match back to the document's
- * own characters, which are what the output shows. */
+ * characters) so a grammar can be written in ASCII and simplified
+ * Chinese; a byte map leads every match back to the document's own
+ * characters, which are what the output shows. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,19 +93,21 @@ const char *pp__trim(const char *s, size_t n, size_t *out_n) {
 }
 
 void pp__split_lines(pp_arena *a, const char *text, size_t len, pp_lines *out) {
-  size_t cap = 0, n = 0;
-  pp_line *v = NULL;
-  size_t i = 0;
-  long no = 0;
+  /* Counted first, so the array is allocated once at its final size. */
+  size_t count = 0;
+  for (size_t i = 0; i < len; i++)
+    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= len || text[i + 1] != '\n')))
+      count++;
+  count += len > 0 && text[len - 1] != '\n' && text[len - 1] != '\r';
+  pp_line *v = count ? pp__alloc(a, count * sizeof *v) : NULL;
+  size_t i = 0, n = 0;
   /* A final newline ends the last line; it does not start an empty one. */
-  while (i < len) {
+  while (i < len && n < count) {
     size_t j = i;
     while (j < len && text[j] != '\n' && text[j] != '\r')
       j++;
-    v = pp__grow(a, v, n, &cap, sizeof *v);
     pp_line *l = &v[n++];
-    memset(l, 0, sizeof *l);
-    l->no = ++no;
+    l->no = (long)n;
     l->text.s = pp__trim(text + i, j - i, &l->text.n);
     l->kind = l->text.n ? PP_LINE_BODY : PP_LINE_BLANK;
     if (j < len && text[j] == '\r' && j + 1 < len && text[j + 1] == '\n')
@@ -125,13 +128,22 @@ static uint32_t fold(uint32_t c) {
 }
 
 int pp__normalize(pp_norm *nm, const char *s, size_t n) {
+  /* Rules look at the head of a line; a longer line is matched on its
+   * first PP_NORM_MAX bytes, and whatever a rule captures up to the end of
+   * that head runs on to the end of the line (map[len] = n below). */
+  size_t full = n;
+  if (n > PP_NORM_MAX) {
+    n = PP_NORM_MAX;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+      n--;
+  }
   if (nm->cap < n + 1) {
     size_t cap = n + 1 < 256 ? 256 : n + 1;
     char *ns = realloc(nm->s, cap);
     if (!ns)
       return -1;
     nm->s = ns;
-    uint32_t *nmap = realloc(nm->map, cap * sizeof *nmap);
+    size_t *nmap = realloc(nm->map, cap * sizeof *nmap);
     if (!nmap)
       return -1;
     nm->map = nmap;
@@ -145,18 +157,18 @@ int pp__normalize(pp_norm *nm, const char *s, size_t n) {
     if (f == c) {
       /* Unchanged: copy the bytes as they are (also keeps invalid ones). */
       for (int k = 0; k < l; k++) {
-        nm->map[o] = (uint32_t)(i + (size_t)k);
+        nm->map[o] = i + (size_t)k;
         nm->s[o++] = s[i + (size_t)k];
       }
     } else {
       int w = pp__utf8_put(nm->s + o, f);
       for (int k = 0; k < w; k++)
-        nm->map[o + (size_t)k] = (uint32_t)i;
+        nm->map[o + (size_t)k] = i;
       o += (size_t)w;
     }
     i += (size_t)l;
   }
-  nm->map[o] = (uint32_t)n;
+  nm->map[o] = full;
   nm->s[o] = 0;
   nm->len = o;
   return 0;

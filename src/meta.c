@@ -206,6 +206,15 @@ static int generic_before(const char *w, size_t n) {
   return 0;
 }
 
+/* Appends text and a newline to b, without growing b past budget. */
+static void take(pp_buf *b, const char *text, size_t budget) {
+  size_t n = strlen(text);
+  if (n > budget - b->len)
+    n = budget - b->len;
+  pp__buf_put(b, text, n);
+  pp__buf_put(b, "\n", 1);
+}
+
 /* With no issuer to go by, a place the text names: a word "X市" starting
  * at a word boundary ("《吕梁市教育督导…》"), not a generic one (全市,
  * 我市), whose name X the text repeats most often on its own (吕梁思政,
@@ -218,12 +227,12 @@ static const char *region_in_text(pp_doc *d) {
   pp_buf all = {0};
   pp__defer(&d->arena, pp__buf_release, &all);
   for (size_t i = 0; i < d->npreamble && all.len < BUDGET; i++)
-    pp__buf_puts(&all, d->preamble[i].text), pp__buf_put(&all, "\n", 1);
+    take(&all, d->preamble[i].text, BUDGET);
   pp_iter it;
   pp_iter_init(&it, d);
   const pp_node *node;
   while (all.len < BUDGET && (node = pp_iter_next(&it, NULL)))
-    pp__buf_puts(&all, node->text), pp__buf_put(&all, "\n", 1);
+    take(&all, node->text, BUDGET);
   if (all.failed)
     pp__oom(&d->arena);
   const char *t = all.p ? all.p : "";

@@ -43,7 +43,7 @@ static char *unmark(pp_arena *a, const char *s, size_t n) {
 
 typedef struct para {
   long first, last;
-  char *text; /* joined text, in the arena */
+  const char *text; /* the line itself, or the joined lines in the arena */
   size_t len;
 } para;
 
@@ -85,16 +85,22 @@ static size_t read_para(pp_doc *d, pp_lines *ls, size_t i, size_t end, para *p) 
     p->last = tail->no;
     next = j + 1;
   }
-  p->text = pp__alloc(&d->arena, total + 1);
+  if (next == i + 1) { /* one line: no copy */
+    p->text = line_text(&ls->v[i]).s;
+    p->len = total;
+    return next;
+  }
+  char *text = pp__alloc(&d->arena, total + 1);
   p->len = 0;
   for (size_t k = i; k < next; k++) {
     const pp_line *l = &ls->v[k];
     if (k > i && l->kind != PP_LINE_BODY)
       continue;
     pp_span t = line_text(l);
-    memcpy(p->text + p->len, t.s, t.n);
+    memcpy(text + p->len, t.s, t.n);
     p->len += t.n;
   }
+  p->text = text;
   return next;
 }
 
@@ -103,8 +109,8 @@ static size_t read_para(pp_doc *d, pp_lines *ls, size_t i, size_t end, para *p) 
 /* Paragraphs of a body are joined with a newline.  The buffer doubles, so
  * a body of a million paragraphs costs linear time. */
 static void add_text(pp_doc *d, const char **text, size_t *tlen, size_t *tcap,
-                     const char *more) {
-  size_t len = strlen(more);
+                     const char *s, size_t len) {
+  s = pp__trim(s, len, &len);
   if (!len)
     return;
   size_t need = *tlen + len + 2;
@@ -119,8 +125,15 @@ static void add_text(pp_doc *d, const char **text, size_t *tlen, size_t *tcap,
   }
   if (*tlen)
     t[(*tlen)++] = '\n';
-  memcpy(t + *tlen, more, len + 1);
-  *tlen += len;
+  /* Copied without the ** bold markers, as unmark() would. */
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '*' && i + 1 < len && s[i + 1] == '*') {
+      i++;
+      continue;
+    }
+    t[(*tlen)++] = s[i];
+  }
+  t[*tlen] = 0;
   *text = t;
 }
 
@@ -303,8 +316,7 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_n
     para p;
     i = read_para(d, ls, i, end, &p);
     if (article) {
-      add_text(d, &article->text, &article->textlen, &article->textcap,
-               unmark(&d->arena, p.text, p.len));
+      add_text(d, &article->text, &article->textlen, &article->textcap, p.text, p.len);
       article->last = p.last;
     } else if (l->kind == PP_LINE_HEAD) {
       pp_node *n = pp__alloc(&d->arena, sizeof *n);
@@ -358,7 +370,7 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_n
         stack[depth++] = n;
     } else if (depth > 0) {
       pp_node *top = stack[depth - 1];
-      add_text(d, &top->text, &top->textlen, &top->textcap, unmark(&d->arena, p.text, p.len));
+      add_text(d, &top->text, &top->textlen, &top->textcap, p.text, p.len);
       for (int k = 0; k < depth; k++)
         stack[k]->last = p.last;
     } else {
