@@ -13,7 +13,7 @@
 
 #include "internal.h"
 
-enum { MAX_GRAMMAR_BYTES = 1 << 20, MAX_DEPTH = 16, MATCH_LIMIT = 100000 };
+enum { MAX_GRAMMAR_BYTES = 1 << 20, MAX_DEPTH = 16, MATCH_LIMIT = 100000, MAX_LEVELS = 32 };
 
 /* ---- a small YAML tree ------------------------------------------------ */
 
@@ -258,6 +258,8 @@ static int parse_levels(loader *L, pp_grammar *g, const ynode *lv) {
   static const char *const keys[] = {"name", "number", "patterns", NULL};
   if (lv->type != Y_SEQ || lv->n == 0)
     return bad(L, lv, "'levels' must be a non-empty list");
+  if (lv->n > MAX_LEVELS)
+    return bad(L, lv->kids[MAX_LEVELS], "more than %d levels", MAX_LEVELS);
   g->levels = pp__alloc(L->a, lv->n * sizeof *g->levels);
   for (size_t i = 0; i < lv->n; i++) {
     const ynode *m = lv->kids[i];
@@ -305,7 +307,7 @@ static int parse_levels(loader *L, pp_grammar *g, const ynode *lv) {
 }
 
 static int parse_fields(loader *L, pp_grammar *g, const ynode *fv) {
-  static const char *const keys[] = {"name", "pattern", "split", NULL};
+  static const char *const keys[] = {"name", "pattern", "split", "levels", NULL};
   if (fv->type != Y_SEQ)
     return bad(L, fv, "'fields' must be a list");
   g->fields = pp__alloc(L->a, (fv->n + 1) * sizeof *g->fields);
@@ -332,6 +334,19 @@ static int parse_fields(loader *L, pp_grammar *g, const ynode *fv) {
     else if (split && strcmp(split, "none") != 0)
       return bad(L, get(m, "split"), "unknown split '%s' (none, list or names)", split);
     const char *what = pp__printf(L->a, "field %s", f->name);
+    const ynode *lv = get(m, "levels");
+    if (lv && (lv->type != Y_SEQ || lv->n == 0))
+      return bad(L, lv, "%s: 'levels' must be a non-empty list of level names", what);
+    for (size_t k = 0; lv && k < lv->n; k++) {
+      const ynode *name = lv->kids[k];
+      size_t j = 0;
+      while (name->type == Y_SCALAR && j < g->nlevels && strcmp(g->levels[j].name, name->value))
+        j++;
+      if (name->type != Y_SCALAR || j == g->nlevels)
+        return bad(L, name, "%s: undefined level '%s'", what,
+                   name->type == Y_SCALAR ? name->value : "(not a name)");
+      f->levels |= (uint32_t)1 << j;
+    }
     if (pat->type != Y_SCALAR)
       return bad(L, pat, "%s: the pattern must be a string", what);
     if (compile(L, &f->rule, pat->value, pat->line, what))

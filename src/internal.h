@@ -184,6 +184,7 @@ typedef struct pp_level {
 typedef struct pp_field {
   const char *name;
   int split;
+  uint32_t levels; /* bit i: may belong to level i; 0 = any level */
   pp_rule rule;
 } pp_field;
 

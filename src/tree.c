@@ -306,12 +306,19 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_n
       continue;
     }
     if (l->kind == PP_LINE_FIELD && depth > 0 && !article) {
-      pp_node *top = stack[depth - 1];
-      add_field(d, top, &g->fields[l->level], l->title);
-      for (int k = 0; k < depth; k++)
-        stack[k]->last = l->no;
-      i++;
-      continue;
+      /* The innermost open node of a level the field may belong to. */
+      const pp_field *f = &g->fields[l->level];
+      int k = depth;
+      while (k > 0 && f->levels && !(f->levels & (uint32_t)1 << stack[k - 1]->level))
+        k--;
+      if (k > 0) {
+        add_field(d, stack[k - 1], f, l->title);
+        for (int j = 0; j < depth; j++)
+          stack[j]->last = l->no;
+        i++;
+        continue;
+      }
+      l->kind = PP_LINE_BODY; /* no node takes it: plain text */
     }
     para p;
     i = read_para(d, ls, i, end, &p);

@@ -142,6 +142,24 @@ bad_grammar("deep.yaml", "x: " + "[" * 100000, "planparse: G:1: nesting deeper t
 bad_grammar("bsc.yaml", head + "      - '^(?<label>\\C)(?<title>.*)$'\n",
             "planparse: G:6: level item: bad pattern: using \\C is disabled by the application at offset 12",
             "grammar \\C")
+bad_grammar("undef.yaml", head + "      - '^(?<label>\\d+)\\.(?<title>.+)$'\nfields:\n  - name: 责任单位\n"
+            "    pattern: '^责任单位:(?<value>.+)$'\n    levels: [item, itme]\n",
+            "planparse: G:10: field 责任单位: undefined level 'itme'", "grammar field names an undefined level")
+bad_grammar("many.yaml", "name: x\nlevels:\n" + "".join(
+    f"  - {{name: l{i}, number: ordinal, patterns: ['^{i}(?<title>.+)$']}}\n" for i in range(33)),
+    "planparse: G:35: more than 32 levels", "grammar with too many levels")
+
+# A field limited to some levels goes to the innermost open node of those.
+lv = write("lv.yaml", "name: lv\nlevels:\n"
+           "  - {name: section, number: chinese, patterns: ['^(?<label>[一二三])、(?<title>.+)$']}\n"
+           "  - {name: item, number: arabic, patterns: ['^(?<label>\\d+)\\.(?<title>.+)$']}\n"
+           "fields:\n  - {name: 牵头单位, pattern: '^牵头单位:(?<value>.+)$', split: list, levels: [section]}\n"
+           "  - {name: 责任人, pattern: '^责任人:(?<value>.+)$', split: names}\n")
+t = tree(write("lv.txt", "一、甲\n1.乙。\n牵头单位：市教育局、市财政局\n责任人：张三\n"), "--grammar", lv)
+sec = t["children"][0]
+equal((sec["fields"], sec["children"][0]["fields"]),
+      ({"牵头单位": ["市教育局", "市财政局"]}, {"责任人": ["张三"]}), "field levels")
+
 slow = write("slow.yaml", head + "      - '^(?<label>(a+)+)(?<title>$)'\n")
 victim = write("victim.txt", "a" * 2000 + "b\n")
 fails(["--grammar", slow, victim], 3,
