@@ -52,7 +52,9 @@ typedef struct cli {
 static const char *prog = "planparse";
 
 static void report(const pp_error *e) {
-  if (e->file[0] && e->line > 0)
+  if (e->file[0] && e->line > 0 && e->column > 0)
+    fprintf(stderr, "%s: %s:%ld:%ld: %s\n", prog, e->file, e->line, e->column, e->message);
+  else if (e->file[0] && e->line > 0)
     fprintf(stderr, "%s: %s:%ld: %s\n", prog, e->file, e->line, e->message);
   else if (e->file[0])
     fprintf(stderr, "%s: %s: %s\n", prog, e->file, e->message);

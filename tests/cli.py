@@ -5,12 +5,11 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ppt import PLANPARSE, SAMPLES, check, done, equal, run, tree  # noqa: E402
+from ppt import PLANPARSE, SAMPLES, check, done, equal, run, scratch, tree  # noqa: E402
 
-tmp = tempfile.mkdtemp(prefix="pp-cli-")
+tmp = scratch("pp-cli-")
 xinzhou = os.path.join(SAMPLES, "xinzhou-2023.txt")
 
 
@@ -126,7 +125,7 @@ def bad_grammar(name, body, message, what):
 
 
 head = "name: x\nlevels:\n  - name: item\n    number: arabic\n    patterns:\n"
-bad_grammar("notyaml.yaml", "name: [x\nlevels: {\n", "planparse: G:2: not valid YAML: did not find expected ',' or ']'",
+bad_grammar("notyaml.yaml", "name: [x\nlevels: {\n", "planparse: G:2:7: not valid YAML: did not find expected ',' or ']'",
             "grammar not YAML")
 bad_grammar("regex.yaml", head + "      - '^(?<label>\\d+(?<title>.*)$'\n",
             "planparse: G:6: level item: bad pattern: missing closing parenthesis at offset 26",

@@ -6,12 +6,11 @@ import random
 import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ppt import SAMPLES, check, done, equal, run, tree  # noqa: E402
+from ppt import SAMPLES, check, done, equal, run, scratch, tree  # noqa: E402
 
-tmp = tempfile.mkdtemp(prefix="pp-enc-")
+tmp = scratch("pp-enc-")
 
 
 def write(name, data):

@@ -3,7 +3,9 @@ output as JSON and as YAML (through libyaml), and check the invariants
 every tree must hold."""
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 import sys
 
 import yaml
@@ -105,6 +107,18 @@ def check_coverage(path, t):
             stack.append((n, c))
 
 
+_scratch = []
+
+
+def scratch(prefix):
+    """A temporary directory, removed when the suite is done."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    _scratch.append(d)
+    return d
+
+
 def done(name):
+    for d in _scratch:
+        shutil.rmtree(d, ignore_errors=True)
     print(f"{name}: {checks - failures} passed, {failures} failed")
     sys.exit(1 if failures else 0)

@@ -6,7 +6,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ppt import SAMPLES, check, check_coverage, done, equal, of_kind, tree  # noqa: E402
+from ppt import SAMPLES, check, check_coverage, done, equal, of_kind, scratch, tree  # noqa: E402
 
 
 def sample(name):
@@ -120,6 +120,19 @@ equal((it[7]["lines"][0], it[16]["lines"][0], it[17]["lines"][0]), (16, 35, 36),
 equal([i["number"] for i in secs[1]["children"]], [5, 6, 7, 8], "wafangdian section 二")
 equal(t["meta"]["title"], "瓦房店市教育局2023年工作要点", "wafangdian title")
 equal(joins(t), [], "wafangdian joins")
+
+# The same plan with item 7 (line 16) deleted: a warning at item 8 names the
+# missing number, and every item that is there stays.
+with open(os.path.join(SAMPLES, "wafangdian-2023.txt"), encoding="utf-8") as f:
+    lines = f.read().split("\n")
+check(lines[15].startswith("7."), "wafangdian line 16 is item 7")
+cut = os.path.join(scratch("pp-samples-"), "wafangdian-no7.txt")
+with open(cut, "w", encoding="utf-8") as f:
+    f.write("\n".join(lines[:15] + lines[16:]))
+c = tree(cut)
+equal([i["number"] for i in of_kind(c, "item")], [n for n in range(1, 25) if n != 7], "deleted item: the rest stay")
+equal([(w["line"], w["message"]) for w in c["warnings"]],
+      [(17, "item 8 follows 6: expected 7, so it is missing")], "deleted item: warned at item 8")
 m = t["meta"]
 equal((m.get("issuers"), m.get("region"), m.get("year"), "date" in m), (["瓦房店市教育局"], "瓦房店市", 2023, False),
       "wafangdian facts from the title; no date")

@@ -4,14 +4,13 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ppt import PLANPARSE, check, done, equal  # noqa: E402
+from ppt import PLANPARSE, check, done, equal, scratch  # noqa: E402
 
 # Sanitizer builds trade memory for checks: there only completion counts.
 SANITIZED = bool(os.environ.get("PP_SANITIZED"))
-tmp = tempfile.mkdtemp(prefix="pp-scale-")
+tmp = scratch("pp-scale-")
 MEASURE = """
 import os, sys
 pid = os.spawnv(os.P_NOWAIT, sys.argv[1], [sys.argv[1], "--format", "json", sys.argv[2]])
