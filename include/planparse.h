@@ -152,12 +152,59 @@ PP_API const pp_node *pp_iter_next(pp_iter *it, int *depth);
 
 /* ---- rendering --------------------------------------------------------- */
 
-typedef enum pp_format { PP_FORMAT_YAML, PP_FORMAT_JSON } pp_format;
+typedef enum pp_format { PP_FORMAT_YAML, PP_FORMAT_JSON, PP_FORMAT_TEXT } pp_format;
 
-/* Renders the whole document.  Returns a NUL-terminated buffer the caller
+/* Renders the whole document as YAML or JSON.  Returns a NUL-terminated buffer the caller
  * frees with free(), its length in *len; NULL with err filled on failure. */
 PP_API char *pp_doc_render(const pp_doc *doc, pp_format format, size_t *len,
                            pp_error *err);
+
+/* ---- comparing plans ---------------------------------------------------- */
+
+typedef struct pp_compare pp_compare;
+
+/* Aligns the work units of n documents (borrowed: they must outlive the
+ * result): items, or leaf nodes where a plan numbers no items.  Pairs are
+ * one to one per pair of plans, with cosine scores in [0, 1] of at least
+ * threshold.  Caller frees with pp_compare_free(); NULL with err filled. */
+PP_API pp_compare *pp_compare_new(const pp_doc *const *docs, size_t n, double threshold,
+                                  pp_error *err);
+PP_API void pp_compare_free(pp_compare *c);
+PP_API size_t pp_compare_plan_count(const pp_compare *c);
+PP_API size_t pp_compare_unit_count(const pp_compare *c, size_t plan);
+/* Borrowed from the plan's document; NULL when out of range. */
+PP_API const pp_node *pp_compare_unit(const pp_compare *c, size_t plan, size_t i);
+/* Labels from the top down, such as "三/9"; borrowed. */
+PP_API const char *pp_compare_unit_path(const pp_compare *c, size_t plan, size_t i);
+/* Matched pairs of plans a and b, in the order of a's units. */
+PP_API size_t pp_compare_pair_count(const pp_compare *c, size_t a, size_t b);
+PP_API int pp_compare_pair(const pp_compare *c, size_t a, size_t b, size_t k, size_t *unit_a,
+                           size_t *unit_b, double *score);
+/* How much of two plans has a counterpart: 2 * pairs / (units of a +
+ * units of b); 1 on the diagonal. */
+PP_API double pp_compare_similarity(const pp_compare *c, size_t a, size_t b);
+/* Topics: groups of aligned units, at most one per plan, largest first. */
+PP_API size_t pp_compare_topic_count(const pp_compare *c);
+PP_API const char *pp_compare_topic_label(const pp_compare *c, size_t t); /* borrowed */
+PP_API long pp_compare_topic_member(const pp_compare *c, size_t t, size_t plan); /* or -1 */
+
+/* How a report is shown: YAML, JSON, or TEXT for a terminal, laid out in
+ * `width` columns, East Asian ambiguous characters taking `ambiguous` (1 or
+ * 2) columns, marked words in ANSI colour when `color`, else between
+ * [- -] (left) and {+ +} (right). */
+typedef struct pp_view {
+  pp_format format;
+  int width;
+  int ambiguous;
+  int color;
+} pp_view;
+
+/* Reports of plans a and b (diff), or of all plans (compare).  A buffer the
+ * caller frees with free(); NULL with err filled. */
+PP_API char *pp_diff_render(const pp_compare *c, size_t a, size_t b, const pp_view *v,
+                            size_t *len, pp_error *err);
+PP_API char *pp_compare_render(const pp_compare *c, const pp_view *v, size_t *len,
+                               pp_error *err);
 
 /* "0.1.0"; static storage. */
 PP_API const char *pp_version(void);

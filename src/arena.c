@@ -131,6 +131,8 @@ void *pp__grow(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem) {
   return q;
 }
 
+void pp__arena_release(void *a) { pp__arena_free(a); }
+
 void pp__arena_free(pp_arena *a) {
   pp_chunk *c = a->head;
   while (c) {

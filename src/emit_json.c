@@ -121,11 +121,16 @@ static void j_num(pp_writer *w, long v) {
   pp__buf_printf(w->out, "%ld", v);
 }
 
+static void j_real(pp_writer *w, double v) {
+  before((jstate *)w);
+  pp__buf_printf(w->out, "%.3f", v);
+}
+
 void *pp__json_writer_new(pp_buf *out, pp_writer **w) {
   jstate *s = calloc(1, sizeof *s);
   if (!s)
     return NULL;
-  s->w = (pp_writer){j_map_begin, j_map_end, j_seq_begin, j_seq_end, j_key, j_str, j_num, out, 0};
+  s->w = (pp_writer){j_map_begin, j_map_end, j_seq_begin, j_seq_end, j_key, j_str, j_num, j_real, out, 0};
   *w = &s->w;
   return s;
 }

@@ -328,6 +328,7 @@ struct pp_writer {
   void (*key)(pp_writer *w, const char *k);
   void (*str)(pp_writer *w, const char *s); /* NULL emits null */
   void (*num)(pp_writer *w, long v);
+  void (*real)(pp_writer *w, double v); /* three decimals */
   pp_buf *out;
   int failed;
 };
@@ -338,5 +339,30 @@ void *pp__yaml_writer_new(pp_buf *out, pp_writer **w);
 const char *pp__yaml_writer_finish(void *state);
 void *pp__json_writer_new(pp_buf *out, pp_writer **w);
 const char *pp__json_writer_finish(void *state);
+
+/* ---- align.c and report.c ---------------------------------------------- */
+
+/* A run of a unit's title or text: a word (its id) or what lies between
+ * words (-1), as byte offsets into the string. */
+typedef struct pp_seg {
+  size_t start, end;
+  int32_t word;
+} pp_seg;
+
+typedef struct pp_topic {
+  const char *label;
+  long *member; /* per plan: unit index, or -1 */
+  size_t size, first;
+} pp_topic;
+
+void pp__compare_release(void *c);
+void pp__arena_release(void *a); /* frees the pp_arena at a; for pp__defer */
+const char *pp__plan_name(pp_arena *a, const pp_doc *d);
+int pp__cp_width(uint32_t c, int ambiguous);
+size_t pp__text_width(const char *s, size_t n, int ambiguous);
+void pp__close_breaker(void *bi);
+const pp_seg *pp__unit_segs(const pp_compare *c, size_t plan, size_t i, int part, size_t *n);
+int pp__unit_has(const pp_compare *c, size_t plan, size_t i, int32_t w);
+const pp_doc *pp__compare_doc(const pp_compare *c, size_t plan);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,11 +16,15 @@
 
 static const char usage_text[] =
     "Usage: planparse [OPTION]... [FILE]...\n"
-    "Turn Chinese work plans (工作要点, 工作计划) into a YAML or JSON tree.\n"
+    "       planparse diff [OPTION]... A B\n"
+    "       planparse compare [OPTION]... FILE FILE...\n"
+    "Turn Chinese work plans (工作要点, 工作计划) into a YAML or JSON tree, or\n"
+    "compare what plans set out to do, item by item.\n"
     "With no FILE, or when FILE is -, read standard input.\n"
     "\n"
     "Options:\n"
-    "  -f, --format FORMAT    output format: yaml (default) or json\n"
+    "  -f, --format FORMAT    yaml (default) or json; for diff and compare also\n"
+    "                         text, the terminal view (their default)\n"
     "  -g, --grammar NAME|FILE  use this grammar instead of the best-scoring one\n"
     "      --list-grammars    list the grammars found, with their files, and exit\n"
     "  -e, --encoding NAME    read input in this encoding (default: detect)\n"
@@ -29,6 +34,19 @@ static const char usage_text[] =
     "                         (matching reads both either way)\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"
+    "\n"
+    "Options of diff and compare:\n"
+    "  -t, --threshold X      least similarity (0 to 1) for two items to be\n"
+    "                         paired (default 0.15)\n"
+    "  -w, --width N          terminal view width in columns (default: the\n"
+    "                         terminal's, else 80)\n"
+    "      --color WHEN       mark differing words in colour: auto (default: when\n"
+    "                         standard output is a terminal and NO_COLOR is\n"
+    "                         unset), always or never; without colour the marks\n"
+    "                         are [-...-] and {+...+}\n"
+    "      --ambiguous-width N  columns (1 or 2) of East Asian ambiguous\n"
+    "                         characters such as “ ” ① — (default: 2 in a zh,\n"
+    "                         ja or ko locale, else 1)\n"
     "\n"
     "Grammars are YAML files, searched in $PLANPARSE_GRAMMAR_PATH (a colon-\n"
     "separated list of directories), then in the shipped grammar directory.\n"
@@ -42,11 +60,17 @@ static const char usage_text[] =
     "When several files are given, each is converted; the status is the\n"
     "highest of their statuses.\n";
 
+enum command { CMD_CONVERT, CMD_DIFF, CMD_COMPARE };
+
 typedef struct cli {
+  enum command cmd;
   pp_format format;
+  int format_set;
   const char *grammar;
   const char *encoding;
   int lossy, list, simplify;
+  double threshold;
+  int width, ambiguous, color; /* color: -1 auto */
 } cli;
 
 static const char *prog = "planparse";
@@ -182,14 +206,16 @@ static int write_all(const char *p, size_t n) {
   return 0;
 }
 
-static int convert(const char *path, const cli *c, const pp_grammars *set,
-                   const pp_grammar *g, int index) {
+/* Reads and parses one input; NULL after reporting why, with *status. */
+static pp_doc *read_doc(const char *path, const cli *c, const pp_grammars *set,
+                        const pp_grammar *g, int *status) {
   pp_error e = {0};
   size_t len;
   char *data = slurp(path, &len, &e);
   if (!data) {
     report(&e);
-    return e.status;
+    *status = e.status;
+    return NULL;
   }
   pp_options opt = {strcmp(path, "-") == 0 ? "-" : path, set, g, c->encoding, c->lossy,
                     c->simplify};
@@ -197,8 +223,18 @@ static int convert(const char *path, const cli *c, const pp_grammars *set,
   free(data);
   if (!doc) {
     report(&e);
-    return e.status;
+    *status = e.status;
   }
+  return doc;
+}
+
+static int convert(const char *path, const cli *c, const pp_grammars *set,
+                   const pp_grammar *g, int index) {
+  pp_error e = {0};
+  int status = 0;
+  pp_doc *doc = read_doc(path, c, set, g, &status);
+  if (!doc)
+    return status;
   size_t olen;
   char *out = pp_doc_render(doc, c->format, &olen, &e);
   pp_doc_free(doc);
@@ -219,36 +255,99 @@ static int convert(const char *path, const cli *c, const pp_grammars *set,
   return 0;
 }
 
-int main(int argc, char **argv) {
-  cli c = {PP_FORMAT_YAML, NULL, NULL, 0, 0, 0};
-  const char **files = calloc((size_t)argc + 1, sizeof *files);
-  int nfiles = 0, only_files = 0;
-  if (!files) {
+/* diff and compare: every input is read first, so that a bad one stops
+ * the report before anything is written. */
+static int report_plans(const char **files, int n, const cli *c, const pp_grammars *set,
+                        const pp_grammar *g) {
+  pp_doc **docs = calloc((size_t)n, sizeof *docs);
+  int status = 0;
+  if (!docs) {
     fprintf(stderr, "%s: out of memory\n", prog);
     return PP_ERR_NOMEM;
   }
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    const char *val = NULL;
+  for (int i = 0; i < n && !status; i++)
+    docs[i] = read_doc(files[i], c, set, g, &status);
+  pp_compare *cmp = NULL;
+  char *out = NULL;
+  size_t olen = 0;
+  pp_error e = {0};
+  if (!status && !(cmp = pp_compare_new((const pp_doc *const *)docs, (size_t)n, c->threshold, &e)))
+    status = e.status;
+  if (cmp) {
+    pp_view v = {c->format_set ? c->format : PP_FORMAT_TEXT, c->width, c->ambiguous, c->color};
+    out = c->cmd == CMD_DIFF ? pp_diff_render(cmp, 0, 1, &v, &olen, &e)
+                             : pp_compare_render(cmp, &v, &olen, &e);
+    if (!out)
+      status = e.status;
+  }
+  if (status && e.message[0])
+    report(&e);
+  if (out && write_all(out, olen)) {
+    fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno));
+    status = -1;
+  }
+  free(out);
+  pp_compare_free(cmp);
+  for (int i = 0; i < n; i++)
+    pp_doc_free(docs[i]);
+  free(docs);
+  return status;
+}
+
+static int terminal_width(void) {
+  struct winsize ws;
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+    return ws.ws_col;
+  return 80;
+}
+
+/* 2 where CJK fonts draw ambiguous characters wide: zh, ja, ko locales. */
+static int locale_ambiguous(void) {
+  const char *vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+  for (int i = 0; i < 3; i++) {
+    const char *l = getenv(vars[i]);
+    if (l && *l)
+      return strncmp(l, "zh", 2) == 0 || strncmp(l, "ja", 2) == 0 || strncmp(l, "ko", 2) == 0
+                 ? 2
+                 : 1;
+  }
+  return 1;
+}
+
+static int color_auto(void) {
+  const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+  return isatty(STDOUT_FILENO) && !(no && *no) && !(term && strcmp(term, "dumb") == 0);
+}
+
+/* Parses the options; returns -1 to go on, else an exit status. */
+static int parse_args(int argc, char **argv, cli *c, const char **files, int *nfiles) {
+  int only_files = 0, first = 1;
+  if (argc > 1 && strcmp(argv[1], "diff") == 0)
+    c->cmd = CMD_DIFF, first = 2;
+  else if (argc > 1 && strcmp(argv[1], "compare") == 0)
+    c->cmd = CMD_COMPARE, first = 2;
+  /* Options taking a value accept "--opt VALUE" and "--opt=VALUE". */
+  static const char *const valued[][2] = {{"-f", "--format"},   {"-g", "--grammar"},
+                                          {"-e", "--encoding"}, {"-t", "--threshold"},
+                                          {"-w", "--width"},    {"", "--color"},
+                                          {"", "--ambiguous-width"}};
+  enum { N_VALUED = sizeof valued / sizeof valued[0] };
+  for (int i = first; i < argc; i++) {
+    const char *a = argv[i], *val = NULL;
     if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
-      files[nfiles++] = a;
+      files[(*nfiles)++] = a;
       continue;
     }
     if (strcmp(a, "--") == 0) {
       only_files = 1;
       continue;
     }
-    /* Options taking a value accept "--opt VALUE" and "--opt=VALUE". */
-    static const char *const valued[][2] = {
-        {"-f", "--format"}, {"-g", "--grammar"}, {"-e", "--encoding"}};
     int which = -1;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < N_VALUED && which < 0; k++) {
       size_t ln = strlen(valued[k][1]);
-      if (strcmp(a, valued[k][0]) == 0 || strcmp(a, valued[k][1]) == 0) {
-        if (i + 1 >= argc) {
-          free(files);
+      if ((valued[k][0][0] && strcmp(a, valued[k][0]) == 0) || strcmp(a, valued[k][1]) == 0) {
+        if (i + 1 >= argc)
           return usage_error("option '%s' needs a value", a);
-        }
         val = argv[++i];
         which = k;
       } else if (strncmp(a, valued[k][1], ln) == 0 && a[ln] == '=') {
@@ -256,37 +355,100 @@ int main(int argc, char **argv) {
         which = k;
       }
     }
-    if (which == 0) {
+    char *end;
+    switch (which) {
+    case 0:
+      c->format_set = 1;
       if (strcmp(val, "yaml") == 0)
-        c.format = PP_FORMAT_YAML;
+        c->format = PP_FORMAT_YAML;
       else if (strcmp(val, "json") == 0)
-        c.format = PP_FORMAT_JSON;
-      else {
-        free(files);
-        return usage_error("unknown format '%s' (yaml or json)", val);
-      }
-    } else if (which == 1)
-      c.grammar = val;
-    else if (which == 2)
-      c.encoding = val;
-    else if (strcmp(a, "--lossy") == 0)
-      c.lossy = 1;
+        c->format = PP_FORMAT_JSON;
+      else if (strcmp(val, "text") == 0 && c->cmd != CMD_CONVERT)
+        c->format = PP_FORMAT_TEXT;
+      else
+        return usage_error("unknown format '%s' (%s)", val,
+                           c->cmd == CMD_CONVERT ? "yaml or json" : "text, yaml or json");
+      continue;
+    case 1:
+      c->grammar = val;
+      continue;
+    case 2:
+      c->encoding = val;
+      continue;
+    case 3:
+      c->threshold = strtod(val, &end);
+      if (end == val || *end || !(c->threshold >= 0 && c->threshold <= 1))
+        return usage_error("--threshold takes a number from 0 to 1, not '%s'", val);
+      continue;
+    case 4: {
+      long w = strtol(val, &end, 10);
+      if (end == val || *end || w < 20 || w > 10000)
+        return usage_error("--width takes a number of columns from 20 to 10000, not '%s'", val);
+      c->width = (int)w;
+      continue;
+    }
+    case 5:
+      if (strcmp(val, "auto") == 0)
+        c->color = -1;
+      else if (strcmp(val, "always") == 0)
+        c->color = 1;
+      else if (strcmp(val, "never") == 0)
+        c->color = 0;
+      else
+        return usage_error("--color takes auto, always or never, not '%s'", val);
+      continue;
+    case 6:
+      if (strcmp(val, "1") != 0 && strcmp(val, "2") != 0)
+        return usage_error("--ambiguous-width takes 1 or 2, not '%s'", val);
+      c->ambiguous = val[0] - '0';
+      continue;
+    default:
+      break;
+    }
+    if (strcmp(a, "--lossy") == 0)
+      c->lossy = 1;
     else if (strcmp(a, "--simplify") == 0)
-      c.simplify = 1;
+      c->simplify = 1;
     else if (strcmp(a, "--list-grammars") == 0)
-      c.list = 1;
+      c->list = 1;
     else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      free(files);
       fputs(usage_text, stdout);
       return fclose(stdout) ? PP_ERR_IO : 0;
     } else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
-      free(files);
       printf("planparse %s\n", pp_version());
       return fclose(stdout) ? PP_ERR_IO : 0;
-    } else {
-      free(files);
+    } else
       return usage_error("unknown option '%s'", a);
-    }
+  }
+  if (c->cmd == CMD_DIFF && *nfiles != 2 && !c->list)
+    return usage_error("diff compares two plans, not %d", *nfiles);
+  if (c->cmd == CMD_COMPARE && *nfiles < 2 && !c->list)
+    return usage_error("compare needs at least two plans, not %d", *nfiles);
+  if (!c->width)
+    c->width = terminal_width();
+  if (!c->ambiguous)
+    c->ambiguous = locale_ambiguous();
+  if (c->color < 0)
+    c->color = color_auto();
+  return -1;
+}
+
+int main(int argc, char **argv) {
+  cli c;
+  memset(&c, 0, sizeof c);
+  c.format = PP_FORMAT_YAML;
+  c.threshold = 0.15;
+  c.color = -1;
+  const char **files = calloc((size_t)argc + 1, sizeof *files);
+  int nfiles = 0;
+  if (!files) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    return PP_ERR_NOMEM;
+  }
+  int rc = parse_args(argc, argv, &c, files, &nfiles);
+  if (rc >= 0) {
+    free(files);
+    return rc;
   }
 
   pp_error e = {0};
@@ -322,11 +484,15 @@ int main(int argc, char **argv) {
       printf("%-16s %s\n%-16s %s\n", pp_grammar_name(x), pp_grammar_description(x), "",
              pp_grammar_path(x));
     }
+  } else if (!status && c.cmd != CMD_CONVERT) {
+    status = report_plans(files, nfiles, &c, set, g);
+    if (status < 0)
+      status = PP_ERR_IO;
   } else if (!status) {
     if (nfiles == 0)
       files[nfiles++] = "-";
     for (int i = 0; i < nfiles; i++) {
-      int rc = convert(files[i], &c, set, g, i);
+      rc = convert(files[i], &c, set, g, i);
       if (rc < 0) {
         status = PP_ERR_IO;
         break; /* output is broken: later files cannot be written either */
