@@ -503,6 +503,7 @@ int main(int argc, char **argv) {
   }
   pp_grammars_free(set);
   free(files);
+  pp_cleanup();
   if (fflush(stdout) || ferror(stdout)) {
     if (status == 0 || status == 1 || status == 3)
       fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno));

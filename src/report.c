@@ -372,6 +372,7 @@ static void compare_text(const pp_compare *cmp, const pp_view *v, pp_buf *out, p
   }
 
   /* 2. Similarity, shaded: darker is more alike. */
+  pad(out, W, ' ');
   pp__buf_put(out, "\n", 1);
   banner(out, a, "How alike the plans are (share of work items with a counterpart)", v);
   static const char shades[] = " .:-=+*#%@";
@@ -391,7 +392,6 @@ static void compare_text(const pp_compare *cmp, const pp_view *v, pp_buf *out, p
     for (size_t q = 0; q < n && used + 7 <= W; q++, used += 7) {
       if (p < 0) {
         size_t w = pp__text_width(name[q], strlen(name[q]), v->ambiguous);
-        pad(out, 1, ' ');
         if (w <= 6) {
           pad(out, 7 - w, ' ');
           pp__buf_puts(out, name[q]);
@@ -414,6 +414,7 @@ static void compare_text(const pp_compare *cmp, const pp_view *v, pp_buf *out, p
 
   /* 3. What each plan alone sets out to do. */
   for (size_t p = 0; p < n; p++) {
+    pad(out, W, ' ');
     pp__buf_put(out, "\n", 1);
     banner(out, a, pp__printf(a, "Only in %s:", name[p]), v);
     size_t nu = pp_compare_unit_count(cmp, p);

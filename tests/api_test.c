@@ -147,6 +147,7 @@ int main(int argc, char **argv) {
   pp_doc_free(NULL);
   CHECK(strlen(pp_version()) > 0);
 
+  pp_cleanup();
   printf("api: %d passed, %d failed\n", checks - failures, failures);
   return failures ? 1 : 0;
 }
