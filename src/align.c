@@ -310,53 +310,107 @@ static int by_a(const void *x, const void *y) {
   return a->a < b->a ? -1 : a->a > b->a;
 }
 
-/* One-to-one matching of plans pa and pb. */
-static void align_pair(pp_compare *c, size_t pa, size_t pb) {
-  const plan_rec *A = &c->plans[pa], *B = &c->plans[pb];
-  /* A word in more than a quarter of all units proposes no candidates; it
-   * still counts in the score of pairs that rarer words propose. */
-  size_t maxdf = c->nall / 4 > 2 ? c->nall / 4 : 2;
-  unsigned char *seen = pp__alloc(&c->arena, B->n + 1);
-  match *cand = NULL;
-  size_t ncand = 0, cap = 0;
-  for (size_t i = 0; i < A->n; i++) {
-    const unit *u = &A->u[i];
-    memset(seen, 0, B->n);
-    for (size_t t = 0; t < u->nvec; t++) {
-      const word *w = &c->w.v[u->vec[t].id];
-      if (w->df > maxdf)
-        continue;
-      for (size_t p = 0; p < w->npost; p++) {
-        const unit *v = c->all[w->post[p]];
-        if (v->plan != pb || seen[v->index])
+enum { PROPOSE = 8 };
+
+static int by_weight(const void *x, const void *y) {
+  const term *a = x, *b = y;
+  if (a->w != b->w)
+    return a->w > b->w ? -1 : 1;
+  return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Candidates: pairs of units of different plans that share a word rare
+ * enough to propose them, each scored once.  A word in more than a
+ * quarter of all units proposes nothing (it still counts in the scores of
+ * pairs that rarer words propose), so the work grows with such pairs, not
+ * with all pairs of units. */
+static void find_links(pp_compare *c) {
+  size_t n = c->n, maxdf = c->nall / 4 > 2 ? c->nall / 4 : 2;
+  size_t *cap = pp__alloc(&c->arena, (n * n + 1) * sizeof *cap);
+  size_t *stamp = pp__alloc(&c->arena, (c->nall + 1) * sizeof *stamp);
+  unsigned long long scored = 0, kept = 0;
+  /* A unit proposes partners by its most telling words only: the PROPOSE
+   * heaviest of those rare enough. */
+  uint32_t *top = pp__alloc(&c->arena, (c->nall * PROPOSE + 1) * sizeof *top);
+  unsigned char *ntop = pp__alloc(&c->arena, c->nall + 1);
+  term *buf = NULL;
+  size_t capbuf = 0;
+  for (size_t g = 0; g < c->nall; g++) {
+    const unit *u = c->all[g];
+    size_t k = 0;
+    for (size_t t = 0; t < u->nvec; t++)
+      if (c->w.v[u->vec[t].id].df <= maxdf) {
+        buf = pp__grow(&c->arena, buf, k, &capbuf, sizeof *buf);
+        buf[k++] = u->vec[t];
+      }
+    qsort(buf, k, sizeof *buf, by_weight);
+    ntop[g] = (unsigned char)(k > PROPOSE ? PROPOSE : k);
+    for (size_t t = 0; t < ntop[g]; t++)
+      top[g * PROPOSE + t] = buf[t].id;
+  }
+  for (size_t g = 0; g < c->nall; g++) {
+    const unit *u = c->all[g];
+    for (size_t t = 0; t < ntop[g]; t++) {
+      const word *w = &c->w.v[top[g * PROPOSE + t]];
+      for (size_t k = 0; k < w->npost; k++) {
+        size_t h = w->post[k];
+        const unit *v = c->all[h];
+        if (v->plan == u->plan || stamp[h] == g + 1)
           continue;
-        seen[v->index] = 1;
+        stamp[h] = g + 1;
+        /* A pair either side proposes is scored once: from the earlier
+         * unit if it proposes it, else from here. */
+        if (h < g) {
+          int seen = 0;
+          for (size_t q = 0; q < ntop[h] && !seen; q++)
+            seen = pp__unit_has(c, u->plan, u->index, (int32_t)top[h * PROPOSE + q]);
+          if (seen)
+            continue;
+        }
         double s = cosine(u, v);
+        scored++;
         if (s < c->threshold)
           continue;
-        cand = pp__grow(&c->arena, cand, ncand, &cap, sizeof *cand);
-        cand[ncand++] = (match){i, v->index, s};
+        kept++;
+        const unit *x = u->plan < v->plan ? u : v, *y = u->plan < v->plan ? v : u;
+        size_t pair = x->plan * n + y->plan;
+        c->links[pair] = pp__grow(&c->arena, c->links[pair], c->nlinks[pair], &cap[pair],
+                                  sizeof *c->links[pair]);
+        c->links[pair][c->nlinks[pair]++] = (match){x->index, y->index, s};
       }
     }
   }
-  qsort(cand, ncand, sizeof *cand, by_score);
-  /* Every candidate above the threshold is kept for topics, where a broad
-   * unit may cover more than one of another plan's. */
-  match *links = pp__alloc(&c->arena, (ncand + 1) * sizeof *links);
-  memcpy(links, cand, ncand * sizeof *cand);
-  c->links[pa * c->n + pb] = links;
-  c->nlinks[pa * c->n + pb] = ncand;
+  /* For benchmarks: how much of the all-pairs work was done. */
+  const char *stats = getenv("PLANPARSE_STATS");
+  if (stats && *stats && strcmp(stats, "0") != 0) {
+    unsigned long long all = 0, before = 0;
+    for (size_t p = 0; p < n; p++) {
+      all += (unsigned long long)c->plans[p].n * before;
+      before += c->plans[p].n;
+    }
+    fprintf(stderr, "planparse: scored %llu candidate pairs of %llu unit pairs; %llu above the threshold\n",
+            scored, all, kept);
+  }
+}
+
+/* One-to-one matching of plans pa < pb from their candidates, best first. */
+static void align_pair(pp_compare *c, size_t pa, size_t pb) {
+  const plan_rec *A = &c->plans[pa], *B = &c->plans[pb];
+  size_t pair = pa * c->n + pb, ncand = c->nlinks[pair];
+  match *links = c->links[pair];
+  qsort(links, ncand, sizeof *links, by_score);
+  match *cand = pp__alloc(&c->arena, (ncand + 1) * sizeof *cand);
   unsigned char *used_a = pp__alloc(&c->arena, A->n + 1), *used_b = pp__alloc(&c->arena, B->n + 1);
   size_t k = 0;
   for (size_t i = 0; i < ncand; i++) {
-    if (used_a[cand[i].a] || used_b[cand[i].b])
+    if (used_a[links[i].a] || used_b[links[i].b])
       continue;
-    used_a[cand[i].a] = used_b[cand[i].b] = 1;
-    cand[k++] = cand[i];
+    used_a[links[i].a] = used_b[links[i].b] = 1;
+    cand[k++] = links[i];
   }
   qsort(cand, k, sizeof *cand, by_a);
-  c->pairs[pa * c->n + pb] = cand;
-  c->npairs[pa * c->n + pb] = k;
+  c->pairs[pair] = cand;
+  c->npairs[pair] = k;
   /* The share of both plans' units that have a counterpart. */
   double s = A->n + B->n ? 2 * (double)k / (double)(A->n + B->n) : 0;
   c->sim[pa * c->n + pb] = c->sim[pb * c->n + pa] = s;
@@ -372,14 +426,25 @@ static void align_pair(pp_compare *c, size_t pa, size_t pb) {
  * Two topics left sharing two units or more are one topic told twice: the
  * smaller goes. */
 static void widen_topics(pp_compare *c) {
+  /* Per unit of the plan at hand: the summed scores of its links to the
+   * topic's members, and how many members it is linked to.  Links are
+   * exactly the pairs that clear the threshold, so no score is recomputed. */
+  size_t maxu = 0;
+  for (size_t p = 0; p < c->n; p++)
+    if (c->plans[p].n > maxu)
+      maxu = c->plans[p].n;
+  double *sum = pp__alloc(&c->arena, (maxu + 1) * sizeof *sum);
+  size_t *near = pp__alloc(&c->arena, (maxu + 1) * sizeof *near);
   for (size_t t = 0; t < c->ntopics; t++) {
     pp_topic *T = &c->topics[t];
     long *add = pp__alloc(&c->arena, c->n * sizeof *add);
+    size_t m = T->size;
     for (size_t p = 0; p < c->n; p++) {
       add[p] = -1;
       if (T->member[p] >= 0)
         continue;
-      double best = c->threshold;
+      memset(sum, 0, c->plans[p].n * sizeof *sum);
+      memset(near, 0, c->plans[p].n * sizeof *near);
       for (size_t q = 0; q < c->n; q++) {
         if (T->member[q] < 0 || q == p)
           continue;
@@ -387,25 +452,19 @@ static void widen_topics(pp_compare *c) {
         const match *L = c->links[lo * c->n + hi];
         for (size_t k = 0; k < c->nlinks[lo * c->n + hi]; k++) {
           size_t mu = lo == q ? L[k].a : L[k].b, pu = lo == q ? L[k].b : L[k].a;
-          if ((long)mu != T->member[q])
-            continue;
-          const unit *u = &c->plans[p].u[pu];
-          double s = 0;
-          size_t m = 0, near = 0;
-          for (size_t r = 0; r < c->n; r++)
-            if (T->member[r] >= 0) {
-              double x = cosine(u, &c->plans[r].u[T->member[r]]);
-              s += x;
-              near += x >= c->threshold;
-              m++;
-            }
-          /* Like most members, not one by chance. */
-          if (m && near * 2 > m && s / (double)m > best) {
-            best = s / (double)m;
-            add[p] = (long)pu;
+          if ((long)mu == T->member[q]) {
+            sum[pu] += L[k].score;
+            near[pu]++;
           }
         }
       }
+      /* Like most members, not one by chance; unlinked members count 0. */
+      double best = c->threshold;
+      for (size_t u = 0; u < c->plans[p].n; u++)
+        if (near[u] * 2 > m && sum[u] / (double)m > best) {
+          best = sum[u] / (double)m;
+          add[p] = (long)u;
+        }
     }
     for (size_t p = 0; p < c->n; p++)
       if (add[p] >= 0) {
@@ -620,6 +679,7 @@ pp_compare *pp_compare_new(const pp_doc *const *docs, size_t n, double threshold
   c->links = pp__alloc(&c->arena, (n * n + 1) * sizeof *c->links);
   c->nlinks = pp__alloc(&c->arena, (n * n + 1) * sizeof *c->nlinks);
   c->sim = pp__alloc(&c->arena, (n * n + 1) * sizeof *c->sim);
+  find_links(c);
   for (size_t p = 0; p < n; p++) {
     c->sim[p * n + p] = 1;
     for (size_t q = p + 1; q < n; q++)
