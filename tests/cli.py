@@ -39,7 +39,7 @@ for code in ["0  success", "1  an input", "2  usage", "3  a grammar", "4  out of
 man_path = os.path.join(os.path.dirname(SAMPLES), "man", "planparse.1")
 man = open(man_path, encoding="utf-8").read() if os.path.exists(man_path) else ""
 for opt in ["format", "grammar", "list\\-grammars", "encoding", "lossy", "simplify", "help", "version",
-            "PLANPARSE_GRAMMAR_PATH", "PLANPARSE_NO_JIT", "threshold", "width", "color", "ambiguous\\-width",
+            "PLANPARSE_GRAMMAR_PATH", "PLANPARSE_NO_JIT", "PLANPARSE_STATS", "threshold", "width", "color", "ambiguous\\-width",
             "NO_COLOR", "diff", "compare"]:
     check(opt in man, f"the man page documents {opt}")
 st, out, err = run("--version")
