@@ -96,6 +96,7 @@ typedef struct unit {
   term *vec, *tvec; /* all words; title words */
   size_t nvec, ntvec;
   double norm, tnorm;
+  double tself; /* its title against its whole */
   size_t plan, index, gid;
 } unit;
 
@@ -284,14 +285,22 @@ static double dot_cos(const term *x, size_t nx, double normx, const term *y, siz
   return dot / (normx * normy);
 }
 
+static double share(double v, double self) {
+  if (self <= 0)
+    return 0;
+  return v >= self ? 1 : v / self;
+}
+
 /* How alike two units are: the whole of them; their titles, which name
  * the commitment; and each title against the other's whole, since one plan
  * may put in its title (师德师风) what another says in its text. */
 static double cosine(const unit *x, const unit *y) {
   double all = dot_cos(x->vec, x->nvec, x->norm, y->vec, y->nvec, y->norm);
   double title = dot_cos(x->tvec, x->ntvec, x->tnorm, y->tvec, y->ntvec, y->tnorm);
-  double cross = (dot_cos(x->tvec, x->ntvec, x->tnorm, y->vec, y->nvec, y->norm) +
-                  dot_cos(x->vec, x->nvec, x->norm, y->tvec, y->ntvec, y->tnorm)) /
+  /* Each title against the other's whole, as a share of how well it
+   * matches its own unit's whole, so that identical units score 1. */
+  double cross = (share(dot_cos(x->tvec, x->ntvec, x->tnorm, y->vec, y->nvec, y->norm), x->tself) +
+                  share(dot_cos(x->vec, x->nvec, x->norm, y->tvec, y->ntvec, y->tnorm), y->tself)) /
                  2;
   return all * 0.5 + title * 0.25 + cross * 0.25;
 }
@@ -673,6 +682,7 @@ pp_compare *pp_compare_new(const pp_doc *const *docs, size_t n, double threshold
     unit *u = c->all[g];
     u->norm = weigh(c, u->vec, u->nvec);
     u->tnorm = weigh(c, u->tvec, u->ntvec);
+    u->tself = dot_cos(u->tvec, u->ntvec, u->tnorm, u->vec, u->nvec, u->norm);
   }
   c->pairs = pp__alloc(&c->arena, (n * n + 1) * sizeof *c->pairs);
   c->npairs = pp__alloc(&c->arena, (n * n + 1) * sizeof *c->npairs);

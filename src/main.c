@@ -37,7 +37,7 @@ static const char usage_text[] =
     "\n"
     "Options of diff and compare:\n"
     "  -t, --threshold X      least similarity (0 to 1) for two items to be\n"
-    "                         paired (default 0.15)\n"
+    "                         paired (default 0.17)\n"
     "  -w, --width N          terminal view width in columns (default: the\n"
     "                         terminal's, else 80)\n"
     "      --color WHEN       mark differing words in colour: auto (default: when\n"
@@ -437,7 +437,7 @@ int main(int argc, char **argv) {
   cli c;
   memset(&c, 0, sizeof c);
   c.format = PP_FORMAT_YAML;
-  c.threshold = 0.15;
+  c.threshold = 0.17;
   c.color = -1;
   const char **files = calloc((size_t)argc + 1, sizeof *files);
   int nfiles = 0;
