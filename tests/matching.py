@@ -106,4 +106,15 @@ w = [x["message"] for x in t["warnings"] if "repeated fragment" in x["message"]]
 equal(len(w), 1, "a 340-character repeated fragment is warned")
 check(w and s340 in w[0], "the warning quotes the whole fragment")
 
+# Titles: the last title-like line before the first heading, a bracketed
+# note after it included; an issuer line above a title that starts with
+# the year is joined to it.
+t = parse("某市教育局2024年工作要点（征求意见稿）\n\n一、总体要求\n")
+equal(t["meta"]["title"], "某市教育局2024年工作要点（征求意见稿）", "title with a bracketed note")
+t = parse("岢岚县教育局\n2024年工作计划\n一、总体要求\n")
+equal((t["meta"]["title"], t["meta"]["issuers"], t["meta"]["region"], t["meta"]["year"]),
+      ("岢岚县教育局 2024年工作计划", ["岢岚县教育局"], "岢岚县", 2024), "title over two lines")
+t = parse("关于印发2024年工作要点的通知\n一、总体要求\n")
+equal(t["meta"]["title"], None, "a notice's own title is not the plan's")
+
 done("matching")
