@@ -152,9 +152,21 @@ PP_API const pp_node *pp_iter_next(pp_iter *it, int *depth);
 
 /* ---- rendering --------------------------------------------------------- */
 
-typedef enum pp_format { PP_FORMAT_YAML, PP_FORMAT_JSON, PP_FORMAT_TEXT } pp_format;
+/* JSONL is JSON on one line; CSV and TSV give one row per work unit (items,
+ * or leaf nodes where a plan numbers no items) under pp_table_header(). */
+typedef enum pp_format {
+  PP_FORMAT_YAML,
+  PP_FORMAT_JSON,
+  PP_FORMAT_TEXT,
+  PP_FORMAT_JSONL,
+  PP_FORMAT_CSV,
+  PP_FORMAT_TSV
+} pp_format;
 
-/* Renders the whole document as YAML or JSON.  Returns a NUL-terminated buffer the caller
+/* The header row of CSV or TSV output, with its newline; static storage. */
+PP_API const char *pp_table_header(pp_format format);
+
+/* Renders the whole document as YAML, JSON, JSONL, CSV or TSV.  Returns a NUL-terminated buffer the caller
  * frees with free(), its length in *len; NULL with err filled on failure. */
 PP_API char *pp_doc_render(const pp_doc *doc, pp_format format, size_t *len,
                            pp_error *err);

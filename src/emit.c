@@ -155,11 +155,19 @@ char *pp_doc_render(const pp_doc *d, pp_format format, size_t *len, pp_error *er
   pp_buf out = {0};
   pp_writer *w;
   const char *problem = "out of memory";
-  int json = format == PP_FORMAT_JSON;
-  void *st = json ? pp__json_writer_new(&out, &w) : pp__yaml_writer_new(&out, &w);
-  if (st) {
-    pp__emit_doc(d, w);
-    problem = json ? pp__json_writer_finish(st) : pp__yaml_writer_finish(st);
+  if (format == PP_FORMAT_CSV || format == PP_FORMAT_TSV) {
+    pp__emit_table(d, format == PP_FORMAT_CSV ? ',' : '\t', &out);
+    problem = out.failed ? "out of memory" : NULL;
+  } else if (format == PP_FORMAT_TEXT) {
+    problem = "the text format is for diff and compare reports";
+  } else {
+    int json = format == PP_FORMAT_JSON || format == PP_FORMAT_JSONL;
+    void *st = json ? pp__json_writer_new(&out, &w, format == PP_FORMAT_JSONL)
+                    : pp__yaml_writer_new(&out, &w);
+    if (st) {
+      pp__emit_doc(d, w);
+      problem = json ? pp__json_writer_finish(st) : pp__yaml_writer_finish(st);
+    }
   }
   if (problem) {
     free(out.p);
@@ -172,4 +180,83 @@ char *pp_doc_render(const pp_doc *d, pp_format format, size_t *len, pp_error *er
   if (len)
     *len = out.len;
   return out.p;
+}
+
+/* ---- CSV and TSV: one row per work unit -------------------------------- */
+
+const char *pp_table_header(pp_format format) {
+  return format == PP_FORMAT_TSV
+             ? "source\tregion\tsection_label\tsection_title\titem_label\titem_title\tfields\n"
+             : "source,region,section_label,section_title,item_label,item_title,fields\n";
+}
+
+/* A CSV field is quoted when it must be (RFC 4180); a TSV field cannot
+ * hold tabs or line breaks, so they become spaces. */
+static void cell(pp_buf *out, const char *s, char sep) {
+  if (!s)
+    s = "";
+  if (sep == '\t') {
+    for (const char *p = s; *p; p++)
+      pp__buf_put(out, (*p == '\t' || *p == '\n' || *p == '\r') ? " " : p, 1);
+    return;
+  }
+  if (!strpbrk(s, ",\"\r\n")) {
+    pp__buf_puts(out, s);
+    return;
+  }
+  pp__buf_put(out, "\"", 1);
+  for (const char *p = s; *p; p++) {
+    if (*p == '"')
+      pp__buf_put(out, "\"", 1); /* doubled */
+    pp__buf_put(out, p, 1);
+  }
+  pp__buf_put(out, "\"", 1);
+}
+
+void pp__emit_table(const pp_doc *d, char sep, pp_buf *out) {
+  pp_iter it;
+  const pp_node *n;
+  int have_items = 0;
+  pp_iter_init(&it, d);
+  while ((n = pp_iter_next(&it, NULL)))
+    have_items |= strcmp(n->kind, "item") == 0;
+  pp_buf fields = {0};
+  pp_iter_init(&it, d);
+  while ((n = pp_iter_next(&it, NULL))) {
+    if (have_items ? strcmp(n->kind, "item") != 0 : n->first_child != NULL)
+      continue;
+    const pp_node *top = n;
+    while (top->parent)
+      top = top->parent;
+    fields.len = 0;
+    if (fields.p)
+      fields.p[0] = 0;
+    for (size_t i = 0; i < n->nfields; i++) {
+      if (i)
+        pp__buf_puts(&fields, "; ");
+      pp__buf_puts(&fields, n->fields[i].name);
+      pp__buf_puts(&fields, ": ");
+      for (size_t j = 0; j < n->fields[i].n; j++) {
+        if (j)
+          pp__buf_puts(&fields, "、");
+        pp__buf_puts(&fields, n->fields[i].values[j]);
+      }
+    }
+    const char *cols[7] = {d->source,
+                           pp_doc_meta(d, "region"),
+                           top != n ? top->label : "",
+                           top != n ? top->title : "",
+                           n->label,
+                           n->title,
+                           fields.p ? fields.p : ""};
+    for (int k = 0; k < 7; k++) {
+      if (k)
+        pp__buf_put(out, &sep, 1);
+      cell(out, cols[k], sep);
+    }
+    pp__buf_put(out, "\n", 1);
+  }
+  if (fields.failed)
+    out->failed = 1;
+  free(fields.p);
 }

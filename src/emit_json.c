@@ -14,9 +14,12 @@ typedef struct jstate {
   unsigned char first[MAX_NEST]; /* no element yet at this depth */
   unsigned char flow[MAX_NEST];
   int after_key;
+  int compact; /* one line: JSON Lines */
 } jstate;
 
 static void indent(jstate *s) {
+  if (s->compact)
+    return;
   pp__buf_put(s->w.out, "\n", 1);
   for (int i = 0; i < s->depth; i++)
     pp__buf_put(s->w.out, "  ", 2);
@@ -31,7 +34,8 @@ static void before(jstate *s) {
   if (s->depth == 0)
     return;
   if (!s->first[s->depth])
-    pp__buf_put(s->w.out, s->flow[s->depth] ? ", " : ",", s->flow[s->depth] ? 2 : 1);
+    pp__buf_put(s->w.out, s->flow[s->depth] && !s->compact ? ", " : ",",
+                s->flow[s->depth] && !s->compact ? 2 : 1);
   s->first[s->depth] = 0;
   if (!s->flow[s->depth])
     indent(s);
@@ -104,7 +108,7 @@ static void j_key(pp_writer *w, const char *k) {
   jstate *s = (jstate *)w;
   before(s);
   quoted(w->out, k);
-  pp__buf_put(w->out, ": ", 2);
+  pp__buf_put(w->out, ": ", ((jstate *)w)->compact ? 1 : 2);
   s->after_key = 1;
 }
 
@@ -126,10 +130,11 @@ static void j_real(pp_writer *w, double v) {
   pp__buf_printf(w->out, "%.3f", v);
 }
 
-void *pp__json_writer_new(pp_buf *out, pp_writer **w) {
+void *pp__json_writer_new(pp_buf *out, pp_writer **w, int compact) {
   jstate *s = calloc(1, sizeof *s);
   if (!s)
     return NULL;
+  s->compact = compact;
   s->w = (pp_writer){j_map_begin, j_map_end, j_seq_begin, j_seq_end, j_key, j_str, j_num, j_real, out, 0};
   *w = &s->w;
   return s;

@@ -337,7 +337,9 @@ void pp__emit_doc(const pp_doc *d, pp_writer *w);
  * returns NULL on success, else what went wrong (static text). */
 void *pp__yaml_writer_new(pp_buf *out, pp_writer **w);
 const char *pp__yaml_writer_finish(void *state);
-void *pp__json_writer_new(pp_buf *out, pp_writer **w);
+void *pp__json_writer_new(pp_buf *out, pp_writer **w, int compact);
+/* CSV or TSV rows (no header) of a document's work units. */
+void pp__emit_table(const pp_doc *d, char sep, pp_buf *out);
 const char *pp__json_writer_finish(void *state);
 
 /* ---- align.c and report.c ---------------------------------------------- */

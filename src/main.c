@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "planparse.h"
+#include "cli.h"
 
 static const char usage_text[] =
     "Usage: planparse [OPTION]... [FILE]...\n"
@@ -23,8 +23,16 @@ static const char usage_text[] =
     "With no FILE, or when FILE is -, read standard input.\n"
     "\n"
     "Options:\n"
-    "  -f, --format FORMAT    yaml (default) or json; for diff and compare also\n"
-    "                         text, the terminal view (their default)\n"
+    "  -f, --format FORMAT    yaml (default), json, jsonl (one line per input),\n"
+    "                         csv or tsv (a row per item); for diff and compare:\n"
+    "                         text (the terminal view, their default), yaml, json\n"
+    "  -o, --output DIR       write one file per input, DIR/NAME.yaml (or .json,\n"
+    "                         .csv, .tsv), each written whole or not at all\n"
+    "      --files-from FILE  also convert the files listed in FILE (- for stdin),\n"
+    "                         one per line, or NUL-separated (find -print0)\n"
+    "  -j, --jobs N           convert N files at a time (default: the number of\n"
+    "                         cores); output stays in input order\n"
+    "  -q, --quiet            no progress line on a terminal's stderr\n"
     "  -g, --grammar NAME|FILE  use this grammar instead of the best-scoring one\n"
     "      --list-grammars    list the grammars found, with their files, and exit\n"
     "  -e, --encoding NAME    read input in this encoding (default: detect)\n"
@@ -60,31 +68,9 @@ static const char usage_text[] =
     "When several files are given, each is converted; the status is the\n"
     "highest of their statuses.\n";
 
-enum command { CMD_CONVERT, CMD_DIFF, CMD_COMPARE };
+const char *const pp_prog = "planparse";
+static const char *const prog = "planparse";
 
-typedef struct cli {
-  enum command cmd;
-  pp_format format;
-  int format_set;
-  const char *grammar;
-  const char *encoding;
-  int lossy, list, simplify;
-  double threshold;
-  int width, ambiguous, color; /* color: -1 auto */
-} cli;
-
-static const char *prog = "planparse";
-
-static void report(const pp_error *e) {
-  if (e->file[0] && e->line > 0 && e->column > 0)
-    fprintf(stderr, "%s: %s:%ld:%ld: %s\n", prog, e->file, e->line, e->column, e->message);
-  else if (e->file[0] && e->line > 0)
-    fprintf(stderr, "%s: %s:%ld: %s\n", prog, e->file, e->line, e->message);
-  else if (e->file[0])
-    fprintf(stderr, "%s: %s: %s\n", prog, e->file, e->message);
-  else
-    fprintf(stderr, "%s: %s\n", prog, e->message);
-}
 
 #ifdef __GNUC__
 __attribute__((format(printf, 1, 2)))
@@ -97,66 +83,6 @@ static int usage_error(const char *fmt, ...) {
   va_end(ap);
   fprintf(stderr, "\nTry 'planparse --help' for more information.\n");
   return PP_ERR_IO;
-}
-
-/* Reads all of path ("-" is stdin) into a heap buffer. */
-static char *slurp(const char *path, size_t *len, pp_error *e) {
-  FILE *f = stdin;
-  const char *name = strcmp(path, "-") == 0 ? "-" : path;
-  if (f != stdin || strcmp(path, "-") != 0) {
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-      snprintf(e->file, sizeof e->file, "%s", name);
-      snprintf(e->message, sizeof e->message, "is a directory");
-      e->line = 0;
-      e->status = PP_ERR_IO;
-      return NULL;
-    }
-    f = fopen(path, "rb");
-    if (!f) {
-      snprintf(e->file, sizeof e->file, "%s", name);
-      snprintf(e->message, sizeof e->message, "%s", strerror(errno));
-      e->line = 0;
-      e->status = errno == ENOMEM ? PP_ERR_NOMEM : PP_ERR_IO;
-      return NULL;
-    }
-  }
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    if (n == cap) {
-      char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-    size_t r = fread(buf + n, 1, cap - n, f);
-    n += r;
-    if (r == 0)
-      break;
-  }
-  int rerr = ferror(f) ? errno : 0;
-  if (f != stdin)
-    fclose(f);
-  snprintf(e->file, sizeof e->file, "%s", name);
-  e->line = 0;
-  if (!buf) {
-    snprintf(e->message, sizeof e->message, "out of memory");
-    e->status = PP_ERR_NOMEM;
-    return NULL;
-  }
-  if (rerr) {
-    free(buf);
-    snprintf(e->message, sizeof e->message, "read error: %s", strerror(rerr));
-    e->status = rerr == ENOMEM ? PP_ERR_NOMEM : PP_ERR_IO;
-    return NULL;
-  }
-  *len = n;
-  return buf;
 }
 
 /* Loads the grammar directories in search order: $PLANPARSE_GRAMMAR_PATH,
@@ -200,61 +126,6 @@ static int load_grammars(pp_grammars *set, pp_error *e) {
   return 0;
 }
 
-static int write_all(const char *p, size_t n) {
-  if (fwrite(p, 1, n, stdout) != n)
-    return -1;
-  return 0;
-}
-
-/* Reads and parses one input; NULL after reporting why, with *status. */
-static pp_doc *read_doc(const char *path, const cli *c, const pp_grammars *set,
-                        const pp_grammar *g, int *status) {
-  pp_error e = {0};
-  size_t len;
-  char *data = slurp(path, &len, &e);
-  if (!data) {
-    report(&e);
-    *status = e.status;
-    return NULL;
-  }
-  pp_options opt = {strcmp(path, "-") == 0 ? "-" : path, set, g, c->encoding, c->lossy,
-                    c->simplify};
-  pp_doc *doc = pp_doc_parse(data, len, &opt, &e);
-  free(data);
-  if (!doc) {
-    report(&e);
-    *status = e.status;
-  }
-  return doc;
-}
-
-static int convert(const char *path, const cli *c, const pp_grammars *set,
-                   const pp_grammar *g, int index) {
-  pp_error e = {0};
-  int status = 0;
-  pp_doc *doc = read_doc(path, c, set, g, &status);
-  if (!doc)
-    return status;
-  size_t olen;
-  char *out = pp_doc_render(doc, c->format, &olen, &e);
-  pp_doc_free(doc);
-  if (!out) {
-    report(&e);
-    return e.status;
-  }
-  int rc = 0;
-  if (index > 0 && c->format == PP_FORMAT_YAML)
-    rc = write_all("---\n", 4);
-  if (!rc)
-    rc = write_all(out, olen);
-  free(out);
-  if (rc) {
-    fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno));
-    return -1;
-  }
-  return 0;
-}
-
 /* diff and compare: every input is read first, so that a bad one stops
  * the report before anything is written. */
 static int report_plans(const char **files, int n, const cli *c, const pp_grammars *set,
@@ -265,12 +136,13 @@ static int report_plans(const char **files, int n, const cli *c, const pp_gramma
     fprintf(stderr, "%s: out of memory\n", prog);
     return PP_ERR_NOMEM;
   }
+  pp_error e = {0};
   for (int i = 0; i < n && !status; i++)
-    docs[i] = read_doc(files[i], c, set, g, &status);
+    if (!(docs[i] = cli_read_doc(files[i], c, set, g, &e)))
+      status = e.status;
   pp_compare *cmp = NULL;
   char *out = NULL;
   size_t olen = 0;
-  pp_error e = {0};
   if (!status && !(cmp = pp_compare_new((const pp_doc *const *)docs, (size_t)n, c->threshold, &e)))
     status = e.status;
   if (cmp) {
@@ -281,8 +153,8 @@ static int report_plans(const char **files, int n, const cli *c, const pp_gramma
       status = e.status;
   }
   if (status && e.message[0])
-    report(&e);
-  if (out && write_all(out, olen)) {
+    cli_report(&e);
+  if (out && fwrite(out, 1, olen, stdout) != olen) {
     fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno));
     status = -1;
   }
@@ -327,10 +199,11 @@ static int parse_args(int argc, char **argv, cli *c, const char **files, int *nf
   else if (argc > 1 && strcmp(argv[1], "compare") == 0)
     c->cmd = CMD_COMPARE, first = 2;
   /* Options taking a value accept "--opt VALUE" and "--opt=VALUE". */
-  static const char *const valued[][2] = {{"-f", "--format"},   {"-g", "--grammar"},
-                                          {"-e", "--encoding"}, {"-t", "--threshold"},
-                                          {"-w", "--width"},    {"", "--color"},
-                                          {"", "--ambiguous-width"}};
+  static const char *const valued[][2] = {
+      {"-f", "--format"},          {"-g", "--grammar"}, {"-e", "--encoding"},
+      {"-t", "--threshold"},       {"-w", "--width"},   {"", "--color"},
+      {"", "--ambiguous-width"},   {"-o", "--output"},  {"", "--files-from"},
+      {"-j", "--jobs"}};
   enum { N_VALUED = sizeof valued / sizeof valued[0] };
   for (int i = first; i < argc; i++) {
     const char *a = argv[i], *val = NULL;
@@ -365,9 +238,16 @@ static int parse_args(int argc, char **argv, cli *c, const char **files, int *nf
         c->format = PP_FORMAT_JSON;
       else if (strcmp(val, "text") == 0 && c->cmd != CMD_CONVERT)
         c->format = PP_FORMAT_TEXT;
+      else if (strcmp(val, "jsonl") == 0 && c->cmd == CMD_CONVERT)
+        c->format = PP_FORMAT_JSONL;
+      else if (strcmp(val, "csv") == 0 && c->cmd == CMD_CONVERT)
+        c->format = PP_FORMAT_CSV;
+      else if (strcmp(val, "tsv") == 0 && c->cmd == CMD_CONVERT)
+        c->format = PP_FORMAT_TSV;
       else
         return usage_error("unknown format '%s' (%s)", val,
-                           c->cmd == CMD_CONVERT ? "yaml or json" : "text, yaml or json");
+                           c->cmd == CMD_CONVERT ? "yaml, json, jsonl, csv or tsv"
+                                                 : "text, yaml or json");
       continue;
     case 1:
       c->grammar = val;
@@ -402,6 +282,19 @@ static int parse_args(int argc, char **argv, cli *c, const char **files, int *nf
         return usage_error("--ambiguous-width takes 1 or 2, not '%s'", val);
       c->ambiguous = val[0] - '0';
       continue;
+    case 7:
+      c->outdir = val;
+      continue;
+    case 8:
+      c->files_from = val;
+      continue;
+    case 9: {
+      long j = strtol(val, &end, 10);
+      if (end == val || *end || j < 1 || j > 1024)
+        return usage_error("--jobs takes a number from 1 to 1024, not '%s'", val);
+      c->jobs = (int)j;
+      continue;
+    }
     default:
       break;
     }
@@ -411,6 +304,8 @@ static int parse_args(int argc, char **argv, cli *c, const char **files, int *nf
       c->simplify = 1;
     else if (strcmp(a, "--list-grammars") == 0)
       c->list = 1;
+    else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+      c->quiet = 1;
     else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       fputs(usage_text, stdout);
       return fclose(stdout) ? PP_ERR_IO : 0;
@@ -420,10 +315,6 @@ static int parse_args(int argc, char **argv, cli *c, const char **files, int *nf
     } else
       return usage_error("unknown option '%s'", a);
   }
-  if (c->cmd == CMD_DIFF && *nfiles != 2 && !c->list)
-    return usage_error("diff compares two plans, not %d", *nfiles);
-  if (c->cmd == CMD_COMPARE && *nfiles < 2 && !c->list)
-    return usage_error("compare needs at least two plans, not %d", *nfiles);
   if (!c->width)
     c->width = terminal_width();
   if (!c->ambiguous)
@@ -431,6 +322,44 @@ static int parse_args(int argc, char **argv, cli *c, const char **files, int *nf
   if (c->color < 0)
     c->color = color_auto();
   return -1;
+}
+
+/* Appends the names listed in FILE ("-": stdin), NUL-separated when the
+ * list holds a NUL (find -print0), else one per line.  The names point into
+ * *list, which the caller frees.  NULL after reporting an error. */
+static const char **add_listed(const char **files, int *n, const char *from, char **list) {
+  pp_error e = {0};
+  size_t len;
+  char *buf = cli_slurp(from, &len, &e);
+  if (!buf) {
+    cli_report(&e);
+    free(files);
+    return NULL;
+  }
+  char sep = memchr(buf, 0, len) ? '\0' : '\n';
+  size_t count = 0;
+  for (size_t i = 0; i < len; i++)
+    count += buf[i] == sep;
+  const char **all = realloc(files, ((size_t)*n + count + 2) * sizeof *all);
+  char *nb = realloc(buf, len + 1);
+  if (!all || !nb) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    free(all ? (void *)all : (void *)files);
+    free(nb ? nb : buf);
+    return NULL;
+  }
+  nb[len] = sep;
+  for (size_t i = 0, start = 0; i <= len; i++)
+    if (nb[i] == sep) {
+      nb[i] = 0;
+      if (i > start && !(sep == '\n' && i == start + 1 && nb[start] == '\r'))
+        all[(*n)++] = nb + start;
+      if (sep == '\n' && i > start && nb[i - 1] == '\r')
+        nb[i - 1] = 0;
+      start = i + 1;
+    }
+  *list = nb;
+  return all;
 }
 
 int main(int argc, char **argv) {
@@ -446,8 +375,16 @@ int main(int argc, char **argv) {
     return PP_ERR_NOMEM;
   }
   int rc = parse_args(argc, argv, &c, files, &nfiles);
+  char *list = NULL;
+  if (rc < 0 && c.files_from && !(files = add_listed(files, &nfiles, c.files_from, &list)))
+    rc = PP_ERR_IO;
+  if (rc < 0 && c.cmd == CMD_DIFF && nfiles != 2 && !c.list)
+    rc = usage_error("diff compares two plans, not %d", nfiles);
+  if (rc < 0 && c.cmd == CMD_COMPARE && nfiles < 2 && !c.list)
+    rc = usage_error("compare needs at least two plans, not %d", nfiles);
   if (rc >= 0) {
     free(files);
+    free(list);
     return rc;
   }
 
@@ -477,7 +414,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "%s: no grammar files found (set PLANPARSE_GRAMMAR_PATH)\n", prog);
     status = PP_ERR_GRAMMAR;
   } else if (status && e.message[0])
-    report(&e);
+    cli_report(&e);
   if (!status && c.list) {
     for (size_t i = 0; i < pp_grammars_count(set); i++) {
       const pp_grammar *x = pp_grammars_at(set, i);
@@ -491,18 +428,12 @@ int main(int argc, char **argv) {
   } else if (!status) {
     if (nfiles == 0)
       files[nfiles++] = "-";
-    for (int i = 0; i < nfiles; i++) {
-      rc = convert(files[i], &c, set, g, i);
-      if (rc < 0) {
-        status = PP_ERR_IO;
-        break; /* output is broken: later files cannot be written either */
-      }
-      if (rc > status)
-        status = rc;
-    }
+    rc = cli_convert_all(files, nfiles, &c, set, g);
+    status = rc < 0 ? PP_ERR_IO : rc;
   }
   pp_grammars_free(set);
   free(files);
+  free(list);
   pp_cleanup();
   if (fflush(stdout) || ferror(stdout)) {
     if (status == 0 || status == 1 || status == 3)

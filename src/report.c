@@ -570,7 +570,7 @@ static char *render(const pp_compare *c, long A, long B, const pp_view *v, size_
   } else {
     pp_writer *w;
     int json = v->format == PP_FORMAT_JSON;
-    void *st = json ? pp__json_writer_new(&out, &w) : pp__yaml_writer_new(&out, &w);
+    void *st = json ? pp__json_writer_new(&out, &w, 0) : pp__yaml_writer_new(&out, &w);
     problem = "out of memory";
     if (st) {
       if (A >= 0)

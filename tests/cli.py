@@ -45,7 +45,7 @@ for opt in ["format", "grammar", "list\\-grammars", "encoding", "lossy", "simpli
 st, out, err = run("--version")
 equal((st, out.decode().split()[0], err), (0, "planparse", ""), "--version")
 fails(["--bogus"], 2, "planparse: unknown option '--bogus'", "unknown option")
-fails(["--format", "xml", xinzhou], 2, "planparse: unknown format 'xml' (yaml or json)", "bad format")
+fails(["--format", "xml", xinzhou], 2, "planparse: unknown format 'xml' (yaml, json, jsonl, csv or tsv)", "bad format")
 fails(["--format"], 2, "planparse: option '--format' needs a value", "missing value")
 
 # ---- files ---------------------------------------------------------------

@@ -1,0 +1,420 @@
+/* Batch conversion: every input read, parsed and rendered by a pool of
+ * threads, written in input order, to standard output as one stream or to
+ * a directory one file each, atomically.  A bad input is reported and the
+ * rest go on; the exit status is the worst of them.  Each thread parses
+ * with its own document; the grammars are shared read-only. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static int format_error(const pp_error *e, char *buf, size_t n) {
+  if (e->file[0] && e->line > 0 && e->column > 0)
+    return snprintf(buf, n, "%s: %s:%ld:%ld: %s\n", pp_prog, e->file, e->line, e->column,
+                    e->message);
+  if (e->file[0] && e->line > 0)
+    return snprintf(buf, n, "%s: %s:%ld: %s\n", pp_prog, e->file, e->line, e->message);
+  if (e->file[0])
+    return snprintf(buf, n, "%s: %s: %s\n", pp_prog, e->file, e->message);
+  return snprintf(buf, n, "%s: %s\n", pp_prog, e->message);
+}
+
+void cli_report(const pp_error *e) {
+  char buf[2048];
+  format_error(e, buf, sizeof buf);
+  fputs(buf, stderr);
+}
+
+static void set_error(pp_error *e, pp_status st, const char *file, const char *msg) {
+  e->status = st;
+  snprintf(e->file, sizeof e->file, "%s", file);
+  snprintf(e->message, sizeof e->message, "%s", msg);
+  e->line = e->column = 0;
+}
+
+char *cli_slurp(const char *path, size_t *len, pp_error *e) {
+  FILE *f = stdin;
+  if (strcmp(path, "-") != 0) {
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+      set_error(e, PP_ERR_IO, path, "is a directory");
+      return NULL;
+    }
+    f = fopen(path, "rb");
+    if (!f) {
+      set_error(e, errno == ENOMEM ? PP_ERR_NOMEM : PP_ERR_IO, path, strerror(errno));
+      return NULL;
+    }
+  }
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    if (n == cap) {
+      char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    size_t r = fread(buf + n, 1, cap - n, f);
+    n += r;
+    if (r == 0)
+      break;
+  }
+  int rerr = ferror(f) ? errno : 0;
+  if (f != stdin)
+    fclose(f);
+  if (!buf) {
+    set_error(e, PP_ERR_NOMEM, path, "out of memory");
+    return NULL;
+  }
+  if (rerr) {
+    free(buf);
+    char msg[256];
+    snprintf(msg, sizeof msg, "read error: %s", strerror(rerr));
+    set_error(e, rerr == ENOMEM ? PP_ERR_NOMEM : PP_ERR_IO, path, msg);
+    return NULL;
+  }
+  *len = n;
+  return buf;
+}
+
+pp_doc *cli_read_doc(const char *path, const cli *c, const pp_grammars *set,
+                     const pp_grammar *g, pp_error *e) {
+  size_t len;
+  char *data = cli_slurp(path, &len, e);
+  if (!data)
+    return NULL;
+  pp_options opt = {path, set, g, c->encoding, c->lossy, c->simplify};
+  pp_doc *doc = pp_doc_parse(data, len, &opt, e);
+  free(data);
+  return doc;
+}
+
+/* ---- output files -------------------------------------------------------- */
+
+/* What the umask leaves of rw-rw-rw-: mkstemp makes files 0600. */
+static mode_t file_mode = 0644;
+
+static const char *extension(pp_format f) {
+  switch (f) {
+  case PP_FORMAT_JSON:
+  case PP_FORMAT_JSONL: return "json";
+  case PP_FORMAT_CSV: return "csv";
+  case PP_FORMAT_TSV: return "tsv";
+  default: return "yaml";
+  }
+}
+
+/* DIR/NAME.ext for an input: its file name without .txt (stdin: "stdin"). */
+static char *out_path(const char *dir, const char *input, pp_format f) {
+  const char *base = strcmp(input, "-") == 0 ? "stdin" : input;
+  const char *slash = strrchr(base, '/');
+  if (slash)
+    base = slash + 1;
+  size_t bl = strlen(base);
+  const char *dot = strrchr(base, '.');
+  if (dot && dot != base)
+    bl = (size_t)(dot - base);
+  size_t n = strlen(dir) + bl + 16;
+  char *p = malloc(n);
+  if (p)
+    snprintf(p, n, "%s/%.*s.%s", dir, (int)bl, base, extension(f));
+  return p;
+}
+
+static int make_dir(const char *dir) {
+  char tmp[PATH_MAX];
+  if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
+    return -1;
+  for (char *p = tmp + 1; *p; p++)
+    if (*p == '/') {
+      *p = 0;
+      if (mkdir(tmp, 0777) && errno != EEXIST)
+        return -1;
+      *p = '/';
+    }
+  if (mkdir(tmp, 0777) && errno != EEXIST)
+    return -1;
+  struct stat sb;
+  return stat(tmp, &sb) == 0 && S_ISDIR(sb.st_mode) ? 0 : -1;
+}
+
+/* Writes data to path through a temporary file in the same directory and
+ * a rename, so an interrupted run leaves the old file or the new one,
+ * never half of one. */
+static int write_atomic(const char *path, const char *data, size_t n, pp_error *e) {
+  size_t pl = strlen(path);
+  char *tmp = malloc(pl + 16);
+  if (!tmp) {
+    set_error(e, PP_ERR_NOMEM, path, "out of memory");
+    return -1;
+  }
+  const char *slash = strrchr(path, '/');
+  size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+  snprintf(tmp, pl + 16, "%.*s.%s.XXXXXX", (int)dl, path, path + dl);
+  int fd = mkstemp(tmp);
+  FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+  int ok = f && fwrite(data, 1, n, f) == n;
+  if (f) {
+    ok = fflush(f) == 0 && ok;
+    ok = fsync(fileno(f)) == 0 && ok;
+    ok = fclose(f) == 0 && ok;
+  } else if (fd >= 0)
+    close(fd);
+  if (ok)
+    ok = chmod(tmp, file_mode) == 0 && rename(tmp, path) == 0;
+  if (!ok) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "cannot write: %s", strerror(errno));
+    set_error(e, PP_ERR_IO, path, msg);
+    if (fd >= 0)
+      unlink(tmp);
+  }
+  free(tmp);
+  return ok ? 0 : -1;
+}
+
+/* ---- the pool ------------------------------------------------------------ */
+
+typedef struct job {
+  const char *path;
+  char *out;     /* rendered output, or NULL */
+  size_t len;
+  char err[1100]; /* the error line to print, or "" */
+  int status;
+  int done;
+} job;
+
+typedef struct pool {
+  job *jobs;
+  int n, next, written, window;
+  const cli *c;
+  const pp_grammars *set;
+  const pp_grammar *g;
+  pthread_mutex_t mu;
+  pthread_cond_t cond;
+} pool;
+
+static void run_job(pool *P, job *j) {
+  pp_error e = {0};
+  pp_doc *doc = cli_read_doc(j->path, P->c, P->set, P->g, &e);
+  if (doc) {
+    j->out = pp_doc_render(doc, P->c->format, &j->len, &e);
+    pp_doc_free(doc);
+  }
+  if (!j->out) {
+    j->status = e.status ? (int)e.status : PP_ERR_NOMEM;
+    format_error(&e, j->err, sizeof j->err);
+  }
+}
+
+static void *worker(void *arg) {
+  pool *P = arg;
+  pthread_mutex_lock(&P->mu);
+  for (;;) {
+    /* Stay within a window of the writer, so memory holds a bounded
+     * number of finished outputs however slow the output is. */
+    while (P->next < P->n && P->next >= P->written + P->window)
+      pthread_cond_wait(&P->cond, &P->mu);
+    if (P->next >= P->n)
+      break;
+    job *j = &P->jobs[P->next++];
+    pthread_mutex_unlock(&P->mu);
+    run_job(P, j);
+    pthread_mutex_lock(&P->mu);
+    j->done = 1;
+    pthread_cond_broadcast(&P->cond);
+  }
+  pthread_mutex_unlock(&P->mu);
+  return NULL;
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A progress line on a terminal's stderr, at most ten times a second. */
+static void progress(int done, int n, double start, double *last, int final) {
+  double t = now();
+  if (!final && t - *last < 0.1)
+    return;
+  *last = t;
+  if (final) {
+    fputs("\r\033[K", stderr);
+    return;
+  }
+  double rate = t > start ? done / (t - start) : 0;
+  int bar = n ? done * 30 / n : 30;
+  char line[128];
+  int k = 0;
+  for (int i = 0; i < 30; i++)
+    line[k++] = i < bar ? '#' : '.';
+  line[k] = 0;
+  fprintf(stderr, "\r[%s] %d/%d files, %.0f files/s, ETA %.0f s\033[K", line, done, n, rate,
+          rate > 0 ? (n - done) / rate : 0.0);
+}
+
+static int write_out(const char *p, size_t n) { return fwrite(p, 1, n, stdout) == n ? 0 : -1; }
+
+int cli_convert_all(const char *const *files, int n, const cli *c, const pp_grammars *set,
+                    const pp_grammar *g) {
+  mode_t m = umask(0);
+  umask(m);
+  file_mode = 0666 & ~m;
+  if (c->outdir && make_dir(c->outdir)) {
+    fprintf(stderr, "%s: %s: cannot create directory: %s\n", pp_prog, c->outdir,
+            strerror(errno));
+    return PP_ERR_IO;
+  }
+  int threads = c->jobs > 0 ? c->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+  if (threads < 1)
+    threads = 1;
+  if (threads > n)
+    threads = n;
+  pool P;
+  memset(&P, 0, sizeof P);
+  P.jobs = calloc((size_t)n + 1, sizeof *P.jobs);
+  /* Inputs, to refuse an output path that is one of them. */
+  struct stat *in = calloc((size_t)n + 1, sizeof *in);
+  char **paths = calloc((size_t)n + 1, sizeof *paths);
+  if (!P.jobs || !in || !paths) {
+    free(P.jobs);
+    free(in);
+    free(paths);
+    fprintf(stderr, "%s: out of memory\n", pp_prog);
+    return PP_ERR_NOMEM;
+  }
+  for (int i = 0; i < n; i++) {
+    P.jobs[i].path = files[i];
+    if (stat(files[i], &in[i]))
+      in[i].st_ino = 0;
+  }
+  P.n = n;
+  P.c = c;
+  P.set = set;
+  P.g = g;
+  P.window = threads * 4;
+  pthread_mutex_init(&P.mu, NULL);
+  pthread_cond_init(&P.cond, NULL);
+  pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+  int started = 0;
+  if (threads > 1 && tid)
+    for (; started < threads; started++)
+      if (pthread_create(&tid[started], NULL, worker, &P))
+        break;
+
+  int status = 0, broken = 0, first_out = 1;
+  int show = !c->quiet && n >= 2 && isatty(STDERR_FILENO);
+  double start = now(), last = 0;
+  if (!c->outdir && (c->format == PP_FORMAT_CSV || c->format == PP_FORMAT_TSV)) {
+    const char *h = pp_table_header(c->format);
+    broken = write_out(h, strlen(h));
+  }
+  for (int i = 0; i < n; i++) {
+    job *j = &P.jobs[i];
+    if (started) {
+      pthread_mutex_lock(&P.mu);
+      while (!j->done)
+        pthread_cond_wait(&P.cond, &P.mu);
+      pthread_mutex_unlock(&P.mu);
+    } else {
+      run_job(&P, j);
+    }
+    if (j->out && c->outdir && !broken) {
+      pp_error e = {0};
+      char *target = out_path(c->outdir, j->path, c->format);
+      struct stat ts;
+      int clash = !target;
+      for (int k = 0; k < n && target && !clash; k++)
+        clash = in[k].st_ino && stat(target, &ts) == 0 && ts.st_dev == in[k].st_dev &&
+                ts.st_ino == in[k].st_ino;
+      for (int k = 0; k < i && target && !clash; k++)
+        clash = paths[k] && strcmp(paths[k], target) == 0;
+      if (clash) {
+        snprintf(j->err, sizeof j->err,
+                 "%s: %s: output %s would overwrite an input or another input's output\n",
+                 pp_prog, j->path, target ? target : "?");
+        j->status = PP_ERR_IO;
+      } else {
+        const char *h = c->format == PP_FORMAT_CSV || c->format == PP_FORMAT_TSV
+                            ? pp_table_header(c->format)
+                            : "";
+        char *joined = NULL;
+        size_t hl = strlen(h);
+        if (hl && (joined = malloc(hl + j->len + 1))) {
+          memcpy(joined, h, hl);
+          memcpy(joined + hl, j->out, j->len);
+        }
+        if (write_atomic(target, joined ? joined : j->out, joined ? hl + j->len : j->len, &e)) {
+          format_error(&e, j->err, sizeof j->err);
+          j->status = e.status;
+        }
+        free(joined);
+        paths[i] = target;
+        target = NULL;
+      }
+      free(target);
+    } else if (j->out && !broken) {
+      if (!first_out && c->format == PP_FORMAT_YAML)
+        broken = write_out("---\n", 4);
+      if (!broken)
+        broken = write_out(j->out, j->len);
+      first_out = 0;
+    }
+    if (j->err[0]) {
+      if (show)
+        progress(i, n, start, &last, 1);
+      fputs(j->err, stderr);
+    }
+    if (j->status > status)
+      status = j->status;
+    free(j->out);
+    j->out = NULL;
+    if (started) {
+      pthread_mutex_lock(&P.mu);
+      P.written = i + 1;
+      pthread_cond_broadcast(&P.cond);
+      pthread_mutex_unlock(&P.mu);
+    }
+    if (show)
+      progress(i + 1, n, start, &last, i + 1 == n);
+    if (broken)
+      break; /* output is broken: later files cannot be written either */
+  }
+  if (broken) {
+    fprintf(stderr, "%s: write error: %s\n", pp_prog, strerror(errno));
+    pthread_mutex_lock(&P.mu);
+    P.next = P.n; /* workers stop taking jobs */
+    P.written = P.n;
+    pthread_cond_broadcast(&P.cond);
+    pthread_mutex_unlock(&P.mu);
+  }
+  for (int t = 0; t < started; t++)
+    pthread_join(tid[t], NULL);
+  for (int i = 0; i < n; i++) {
+    free(P.jobs[i].out);
+    free(paths[i]);
+  }
+  free(tid);
+  free(P.jobs);
+  free(in);
+  free(paths);
+  pthread_mutex_destroy(&P.mu);
+  pthread_cond_destroy(&P.cond);
+  return broken ? -1 : status;
+}
