@@ -176,13 +176,22 @@ int pp__classify(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m,
 }
 
 long pp__score(const pp_grammar *g, const pp_lines *ls, pp_matcher *m, pp_norm *nm) {
+  /* The first lines tell the layout; the heads of lines tell a heading. */
+  enum { SCORE_LINES = 2000, SCORE_HEAD = 512 };
   long score = 0;
   int in_appendix = 0;
-  for (size_t i = 0; i < ls->n; i++) {
+  for (size_t i = 0, seen = 0; i < ls->n && seen < SCORE_LINES; i++) {
     const pp_line *l = &ls->v[i];
     if (l->kind == PP_LINE_BLANK)
       continue;
-    if (pp__normalize(nm, l->text.s, l->text.n))
+    seen++;
+    size_t n = l->text.n;
+    if (n > SCORE_HEAD) {
+      n = SCORE_HEAD;
+      while (n > 0 && ((unsigned char)l->text.s[n] & 0xC0) == 0x80)
+        n--;
+    }
+    if (pp__normalize(nm, l->text.s, n))
       return -1;
     hit h;
     const pp_rule *failed;

@@ -64,8 +64,24 @@ static size_t utf8_check(const char *d, size_t len) {
   const unsigned char *s = (const unsigned char *)d;
   size_t i = 0;
   while (i < len) {
+    /* Runs of ASCII eight bytes at a time; the three-byte sequences of
+     * CJK text inline; anything else the long way. */
+    if (i + 8 <= len) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if (!(w & 0x8080808080808080ull)) {
+        i += 8;
+        continue;
+      }
+    }
     if (s[i] < 0x80) {
       i++;
+      continue;
+    }
+    if ((s[i] & 0xF0) == 0xE0 && i + 3 <= len && (s[i + 1] & 0xC0) == 0x80 &&
+        (s[i + 2] & 0xC0) == 0x80 && (s[i] != 0xE0 || s[i + 1] >= 0xA0) &&
+        (s[i] != 0xED || s[i + 1] < 0xA0)) {
+      i += 3;
       continue;
     }
     int l = utf8_valid_at(s + i, len - i);
@@ -177,14 +193,15 @@ static const char *canonical(const char *icu) {
 }
 
 static int looks_binary(const char *d, size_t len) {
+  if (memchr(d, 0, len))
+    return 1;
+  /* Control characters other than \t \n \v \f \r and ESC. */
+  const uint32_t text_ctl = 1u << '\t' | 1u << '\n' | 1u << '\v' | 1u << '\f' | 1u << '\r' |
+                            1u << 0x1B;
   size_t ctl = 0;
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)d[i];
-    if (c == 0)
-      return 1;
-    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v' &&
-        c != 0x1B)
-      ctl++;
+    ctl += c < 0x20 && !(text_ctl >> c & 1);
   }
   return len >= 16 && ctl * 10 > len;
 }
@@ -239,7 +256,7 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, const 
   }
   d += skip;
   len -= skip;
-  int unit = 1, big = 0;
+  int unit = 1, big = 0, valid_utf8 = 0;
   if (!name) {
     size_t off = utf8_check(d, len);
     /* NUL bytes are valid UTF-8 but no plan holds them: binary, unless
@@ -261,6 +278,7 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, const 
       return o;
     } else if (off == len) {
       name = "UTF-8";
+      valid_utf8 = 1;
     } else {
       size_t bo, nb, ol;
       char *o = icu_convert(a, out_a, "gb18030", d, len, 0, &ol, &bo, &nb);
@@ -296,7 +314,7 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, const 
   if (strcmp(*enc, "UTF-8") == 0) {
     if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
       d += 3, len -= 3, skip += 3;
-    size_t off = utf8_check(d, len);
+    size_t off = valid_utf8 ? len : utf8_check(d, len);
     if (off == len) {
       *out_len = len;
       return pp__strndup(out_a, d, len);

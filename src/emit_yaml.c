@@ -40,6 +40,8 @@ static int typed_looking(const char *v) {
       "NULL", "~", "=", "<<", NULL};
   if (!*v)
     return 1;
+  if ((unsigned char)*v >= 0x80)
+    return 0; /* no YAML type starts with a non-ASCII character */
   for (const char *const *w = words; *w; w++)
     if (strcmp(v, *w) == 0)
       return 1;

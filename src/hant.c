@@ -11,19 +11,10 @@
 #include "internal.h"
 
 uint32_t pp__simplified(uint32_t c) {
-  if (c < 0x3400 || c > 0xFAFF)
+  if (c < PP_HANT_FIRST || c > PP_HANT_LAST)
     return c;
-  size_t lo = 0, hi = sizeof pp_hant_table / sizeof pp_hant_table[0];
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (pp_hant_table[mid][0] < c)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < sizeof pp_hant_table / sizeof pp_hant_table[0] && pp_hant_table[lo][0] == c
-             ? pp_hant_table[lo][1]
-             : c;
+  uint32_t r = pp_hant_table[c - PP_HANT_FIRST];
+  return r ? r : c;
 }
 
 char *pp__simplify_text(pp_arena *a, const char *s, size_t n, size_t *out_n,
