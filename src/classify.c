@@ -45,20 +45,30 @@ static int limit_error(pp_error *err, const pp_grammar *g, const pp_rule *r,
 }
 
 /* Classifies the normalised text of one line (not boilerplate). */
-static int classify_text(const pp_grammar *g, pp_matcher *m, const pp_norm *nm,
-                         const char *orig, int in_appendix, hit *h,
+/* Captures need the byte map: the line is normalised again, to the same
+ * text the head holds, and the match's offsets read through the map. */
+static pp_norm *with_map(pp_norm *nm, const char *orig, size_t n) {
+  return pp__normalize(nm, orig, n) ? NULL : nm;
+}
+
+/* Classifies a line by its head.  With spans, what the rules capture is
+ * read back in the document's own characters; without (scoring), only the
+ * kind is wanted and no line is normalised again. */
+static int classify_text(const pp_grammar *g, pp_matcher *m, const pp_norm *head,
+                         pp_norm *nm, pp_span orig, int in_appendix, int spans, hit *h,
                          const pp_rule **failed) {
-  const char *s = nm->s;
-  size_t n = nm->len;
   int rc;
   memset(h, 0, sizeof *h);
   h->kind = PP_LINE_BODY;
   if (g->article) {
-    if ((rc = pp__match(m, g->article, s, n)) == PP_MATCH_LIMIT)
+    if ((rc = pp__match(m, g->article, head)) == PP_MATCH_LIMIT)
       return *failed = g->article, -1;
     if (rc == PP_MATCH_YES) {
+      if (spans && !with_map(nm, orig.s, orig.n))
+        return -2;
       h->kind = PP_LINE_ARTICLE;
-      h->title = group(m, nm, orig, g->article->g_title);
+      if (spans)
+        h->title = group(m, nm, orig.s, g->article->g_title);
       return 0;
     }
   }
@@ -67,27 +77,38 @@ static int classify_text(const pp_grammar *g, pp_matcher *m, const pp_norm *nm,
   for (size_t i = 0; i < g->nlevels; i++)
     for (size_t j = 0; j < g->levels[i].nrules; j++) {
       const pp_rule *r = &g->levels[i].rules[j];
-      if ((rc = pp__match(m, r, s, n)) == PP_MATCH_LIMIT)
+      if ((rc = pp__match(m, r, head)) == PP_MATCH_LIMIT)
         return *failed = r, -1;
       if (rc != PP_MATCH_YES)
         continue;
-      h->title = group(m, nm, orig, r->g_title);
-      h->label = group(m, nm, orig, r->g_label);
-      h->num = r->g_num ? group(m, nm, orig, r->g_num) : h->label;
-      if (!has_content(h->title))
+      size_t ts, te;
+      pp_span t = {head->s, 0};
+      if (!pp__group(m, r->g_title, &ts, &te))
+        t = (pp_span){head->s + ts, te - ts};
+      if (!has_content(t))
         continue; /* a bare label is no heading */
+      if (spans) {
+        if (!with_map(nm, orig.s, orig.n))
+          return -2;
+        h->title = group(m, nm, orig.s, r->g_title);
+        h->label = group(m, nm, orig.s, r->g_label);
+        h->num = r->g_num ? group(m, nm, orig.s, r->g_num) : h->label;
+      }
       h->kind = PP_LINE_HEAD;
       h->level = (int)i;
       return 0;
     }
   for (size_t i = 0; i < g->nfields; i++) {
     const pp_rule *r = &g->fields[i].rule;
-    if ((rc = pp__match(m, r, s, n)) == PP_MATCH_LIMIT)
+    if ((rc = pp__match(m, r, head)) == PP_MATCH_LIMIT)
       return *failed = r, -1;
     if (rc == PP_MATCH_YES) {
+      if (spans && !with_map(nm, orig.s, orig.n))
+        return -2;
       h->kind = PP_LINE_FIELD;
       h->level = (int)i;
-      h->title = group(m, nm, orig, r->g_value);
+      if (spans)
+        h->title = group(m, nm, orig.s, r->g_value);
       return 0;
     }
   }
@@ -109,7 +130,8 @@ static int strip_boilerplate(pp_doc *d, const pp_grammar *g, pp_line *l,
                              pp_matcher *m, pp_norm *nm, const pp_rule **failed) {
   for (size_t i = 0; i < g->nboiler; i++) {
     const pp_rule *r = &g->boiler[i].rule;
-    int rc = pp__match(m, r, nm->s, nm->len);
+    pp_norm view = pp__head_view(l);
+    int rc = pp__match(m, r, &view);
     if (rc == PP_MATCH_LIMIT)
       return *failed = r, -1;
     if (rc != PP_MATCH_YES)
@@ -117,6 +139,8 @@ static int strip_boilerplate(pp_doc *d, const pp_grammar *g, pp_line *l,
     size_t s, e;
     if (pp__group(m, 0, &s, &e) || s == e)
       continue; /* an empty match removes nothing */
+    if (pp__normalize(nm, l->text.s, l->text.n))
+      pp__oom(&d->arena);
     pp_span cut = orig_span(nm, l->text.s, s, e);
     size_t before = (size_t)(cut.s - l->text.s), restn;
     const char *head = pp__trim(l->text.s, before, &before);
@@ -135,6 +159,9 @@ static int strip_boilerplate(pp_doc *d, const pp_grammar *g, pp_line *l,
     l->text.s = pp__trim(t, before + restn, &l->text.n);
     if (pp__normalize(nm, l->text.s, l->text.n))
       pp__oom(&d->arena);
+    l->head = pp__strndup(&d->arena, nm->s, nm->len);
+    l->headn = (uint32_t)nm->len;
+    l->headtrunc = (unsigned char)nm->truncated;
     i = (size_t)-1; /* the shorter line may hold more boilerplate */
   }
   return 0;
@@ -148,8 +175,6 @@ int pp__classify(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m,
     const pp_rule *failed = NULL;
     if (l->kind == PP_LINE_BLANK)
       continue;
-    if (pp__normalize(nm, l->text.s, l->text.n))
-      pp__oom(&d->arena);
     if (!has_content(l->text)) {
       /* A stray "**": markup with nothing to mark. */
       note_removed(d, l->no, l->text, "markup only");
@@ -162,7 +187,11 @@ int pp__classify(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m,
     if (rc > 0)
       continue;
     hit h;
-    if (classify_text(g, m, nm, l->text.s, in_appendix, &h, &failed))
+    pp_norm head = pp__head_view(l);
+    rc = classify_text(g, m, &head, nm, l->text, in_appendix, 1, &h, &failed);
+    if (rc == -2)
+      pp__oom(&d->arena);
+    if (rc)
       return limit_error(err, g, failed, d->source, l->no);
     l->kind = h.kind;
     l->level = h.level;
@@ -176,8 +205,8 @@ int pp__classify(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m,
 }
 
 long pp__score(const pp_grammar *g, const pp_lines *ls, pp_matcher *m, pp_norm *nm) {
-  /* The first lines tell the layout; the heads of lines tell a heading. */
-  enum { SCORE_LINES = 2000, SCORE_HEAD = 512 };
+  /* The first lines tell the layout. */
+  enum { SCORE_LINES = 2000 };
   long score = 0;
   int in_appendix = 0;
   for (size_t i = 0, seen = 0; i < ls->n && seen < SCORE_LINES; i++) {
@@ -185,19 +214,15 @@ long pp__score(const pp_grammar *g, const pp_lines *ls, pp_matcher *m, pp_norm *
     if (l->kind == PP_LINE_BLANK)
       continue;
     seen++;
-    size_t n = l->text.n;
-    if (n > SCORE_HEAD) {
-      n = SCORE_HEAD;
-      while (n > 0 && ((unsigned char)l->text.s[n] & 0xC0) == 0x80)
-        n--;
-    }
-    if (pp__normalize(nm, l->text.s, n))
-      return -1;
     hit h;
     const pp_rule *failed;
+    pp_norm head = pp__head_view(l);
     /* A rule at its limit counts as no evidence here; if this grammar is
      * chosen, classification reports the limit properly. */
-    if (classify_text(g, m, nm, l->text.s, in_appendix, &h, &failed))
+    int rc = classify_text(g, m, &head, nm, l->text, in_appendix, 0, &h, &failed);
+    if (rc == -2)
+      return -1;
+    if (rc)
       continue;
     if (h.kind == PP_LINE_ARTICLE)
       in_appendix = 1;

@@ -98,6 +98,7 @@ pp_doc *pp_doc_parse(const char *data, size_t len, const pp_options *opt,
   }
   pp_lines ls;
   pp__split_lines(&st.scratch, text, tlen, &ls);
+  pp__heads(&st.scratch, &ls, &st.nm);
 
   const pp_grammar *g = opt->grammar ? opt->grammar : choose(d, opt->grammars, &ls, &st.m, &st.nm);
   d->grammar = g->name;

@@ -646,8 +646,9 @@ void pp__matcher_free(pp_matcher *m) {
   m->mc = NULL;
 }
 
-int pp__match(pp_matcher *m, const pp_rule *r, const char *s, size_t n) {
-  int rc = pcre2_match(r->re, (PCRE2_SPTR)s, n, 0, 0, m->md, m->mc);
+int pp__match(pp_matcher *m, const pp_rule *r, const pp_norm *nm) {
+  int rc = pcre2_match(r->re, (PCRE2_SPTR)nm->s, nm->len, 0, nm->truncated ? PCRE2_NOTEOL : 0,
+                       m->md, m->mc);
   if (rc >= 0)
     return PP_MATCH_YES;
   if (rc == PCRE2_ERROR_NOMATCH)

@@ -133,6 +133,9 @@ typedef struct pp_line {
   pp_span label; /* as written, for headings */
   pp_span num;   /* the part the number is read from */
   pp_span title; /* heading title or field value, as written */
+  const char *head; /* the normalised head rules match (see pp_norm) */
+  uint32_t headn;
+  unsigned char headtrunc;
 } pp_line;
 
 typedef struct pp_lines {
@@ -152,12 +155,21 @@ void pp__split_lines(pp_arena *a, const char *text, size_t len, pp_lines *out);
  * original of normalised byte i (map has out_len + 1 entries).  Buffers are
  * owned by the scratch and reused from line to line. */
 typedef struct pp_norm {
+  int truncated; /* the line goes on past s: $ does not match at its end */
   char *s;
   size_t *map;
   size_t len, cap;
 } pp_norm;
-enum { PP_NORM_MAX = 64 * 1024 };
+/* Rules see at most this much of a line: labels, field names and web
+ * furniture stand at its head. */
+enum { PP_NORM_MAX = 512 };
 int pp__normalize(pp_norm *nm, const char *s, size_t n); /* 0, or -1 on OOM */
+/* Stores every non-blank line's normalised head in the arena, so that each
+ * grammar scores and classifies without normalising again; a rule that
+ * matches normalises its line once more, for the byte map. */
+void pp__heads(pp_arena *a, pp_lines *ls, pp_norm *nm);
+/* A view of line l's stored head, for pp__match. */
+pp_norm pp__head_view(const pp_line *l);
 void pp__norm_free(pp_norm *nm);
 
 /* ---- grammar.c ---------------------------------------------------------- */
@@ -221,8 +233,8 @@ typedef struct pp_matcher {
 } pp_matcher;
 int pp__matcher_init(pp_matcher *m);
 void pp__matcher_free(pp_matcher *m);
-/* Matches rule against the normalised subject; returns PP_MATCH_*. */
-int pp__match(pp_matcher *m, const pp_rule *r, const char *s, size_t n);
+/* Matches rule against the normalised view of a line; returns PP_MATCH_*. */
+int pp__match(pp_matcher *m, const pp_rule *r, const pp_norm *nm);
 /* Offsets of group g of the last match, or -1 when unset. */
 int pp__group(const pp_matcher *m, int g, size_t *start, size_t *end);
 

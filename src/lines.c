@@ -129,9 +129,11 @@ static uint32_t fold(uint32_t c) {
 
 int pp__normalize(pp_norm *nm, const char *s, size_t n) {
   /* Rules look at the head of a line; a longer line is matched on its
-   * first PP_NORM_MAX bytes, and whatever a rule captures up to the end of
-   * that head runs on to the end of the line (map[len] = n below). */
+   * first PP_NORM_MAX bytes, where $ does not match, and whatever a rule
+   * captures up to the end of that head runs on to the end of the line
+   * (map[len] = n below). */
   size_t full = n;
+  nm->truncated = n > PP_NORM_MAX;
   if (n > PP_NORM_MAX) {
     n = PP_NORM_MAX;
     while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
@@ -172,6 +174,29 @@ int pp__normalize(pp_norm *nm, const char *s, size_t n) {
   nm->s[o] = 0;
   nm->len = o;
   return 0;
+}
+
+static void store_head(pp_arena *a, pp_line *l, pp_norm *nm) {
+  if (pp__normalize(nm, l->text.s, l->text.n))
+    pp__oom(a);
+  l->head = pp__strndup(a, nm->s, nm->len);
+  l->headn = (uint32_t)nm->len;
+  l->headtrunc = (unsigned char)nm->truncated;
+}
+
+void pp__heads(pp_arena *a, pp_lines *ls, pp_norm *nm) {
+  for (size_t i = 0; i < ls->n; i++)
+    if (ls->v[i].kind != PP_LINE_BLANK)
+      store_head(a, &ls->v[i], nm);
+}
+
+pp_norm pp__head_view(const pp_line *l) {
+  pp_norm v;
+  memset(&v, 0, sizeof v);
+  v.s = (char *)l->head; /* read only: a view is never normalised into */
+  v.len = l->headn;
+  v.truncated = l->headtrunc;
+  return v;
 }
 
 void pp__norm_free(pp_norm *nm) {

@@ -76,7 +76,7 @@ static void facts(pp_doc *d, const pp_grammar *g, const pp_lines *ls, size_t fir
         continue;
       if (pp__normalize(nm, l->text.s, l->text.n))
         pp__oom(&d->arena);
-      int rc = pp__match(m, rule, nm->s, nm->len);
+      int rc = pp__match(m, rule, nm);
       if (rc == PP_MATCH_LIMIT) {
         pp__warn(d, l->no, "grammar %s: %s hit the match limit; no %s taken from this line",
                  g->name, rule->what, g->meta[r].key);
@@ -365,7 +365,7 @@ size_t pp__front_matter(pp_doc *d, const pp_grammar *g, const pp_lines *ls, size
       continue;
     if (pp__normalize(nm, l->text.s, l->text.n))
       pp__oom(&d->arena);
-    int rc = pp__match(m, g->title, nm->s, nm->len);
+    int rc = pp__match(m, g->title, nm);
     if (rc == PP_MATCH_LIMIT)
       pp__warn(d, l->no, "grammar %s: %s hit the match limit; line not taken as the title",
                g->name, g->title->what);

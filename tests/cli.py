@@ -172,13 +172,13 @@ fails(["--grammar", slow, victim], 3,
 big = write("big.yaml", head + "      - '^(?<label>\\d+)\\.\\s*(?<title>\\S.*)$'\n"
             "boilerplate:\n  - pattern: 'AD\\s+'\n    reason: advert\n"
             "title: '^.*工作要点$'\n")
-bigdoc = write("big.txt", "教育局" * 200 + "2023年工作要点\n\n9223372036854775807. 甲\n\n"
+bigdoc = write("big.txt", "教育局" * 40 + "2023年工作要点\n\n9223372036854775807. 甲\n\n"
                "99999999999999999999. 乙\n\n前文AD   后文结尾\n")
 t = tree(bigdoc, "--grammar", big)
 equal([n["number"] for n in t["children"]], [9223372036854775807, None], "huge item numbers")
 equal(t["children"][1]["text"], "前文后文结尾", "part of a line removed, the rest kept whole")
 equal([r["text"] for r in t["removed"]], ["AD"], "the removed part is reported")
-equal(t["meta"].get("issuers"), ["教育局" * 200], "a 600-byte issuer is not cut")
+equal(t["meta"].get("issuers"), ["教育局" * 40], "a long issuer is not cut")
 
 # ---- output errors -------------------------------------------------------
 if os.path.exists("/dev/full"):

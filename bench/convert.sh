@@ -1,0 +1,35 @@
+#!/bin/sh
+# Conversion speed: BIG (the samples concatenated to about 64 MB, one
+# document) and MANY (2,000 files of about 16 KB) converted to YAML, in one
+# process (-j 1 and -j 2) and one process per file.  Wall time by
+# /usr/bin/time with the input in the page cache.
+# Usage: bench/convert.sh [PLANPARSE]   (default: build/planparse)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+pp=${1:-$here/../build/planparse}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+samples="$here/../samples"
+
+: >"$tmp/big.txt"
+while [ "$(wc -c <"$tmp/big.txt")" -lt 67108864 ]; do
+  cat "$samples"/*.txt >>"$tmp/big.txt"
+done
+mkdir "$tmp/many"
+n=0
+for f in "$samples"/*.txt; do
+  for k in $(seq 1 400); do cp "$f" "$tmp/many/$n.txt"; n=$((n + 1)); done
+done
+cat "$tmp/big.txt" "$tmp"/many/* >/dev/null # page cache
+big=$(wc -c <"$tmp/big.txt")
+t() { /usr/bin/time -f '%e %M' -o "$tmp/t" "$@" >/dev/null; cat "$tmp/t"; }
+set -- $(t "$pp" "$tmp/big.txt")
+echo "BIG $((big / 1048576)) MiB: $1 s, $(echo "$big / 1048576 / $1" | bc) MiB/s, peak $(($2 / 1024)) MiB"
+for j in 1 2; do
+  set -- $(t "$pp" -q -j $j -o "$tmp/out$j" "$tmp"/many/*.txt)
+  echo "MANY 2000 files, one process, -j $j: $1 s, $(echo "2000 / $1" | bc) files/s"
+done
+start=$(date +%s.%N)
+for f in "$tmp"/many/*.txt; do "$pp" "$f" >/dev/null; done
+end=$(date +%s.%N)
+echo "MANY 2000 files, a process each: $(echo "$end - $start" | bc) s, $(echo "2000 / ($end - $start)" | bc) files/s"
