@@ -4,7 +4,7 @@
 # finds its grammars without the source tree; a program builds against the
 # installed library with pkg-config; bash completes options.
 set -eu
-build=$1 src=$2
+build=$1 src=$2 cflags=${3:-}
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
 cmake --install "$build" --prefix "$dest/usr" >/dev/null
@@ -50,7 +50,7 @@ int main(int argc, char **argv) {
 C
 flags=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs --static planparse)
 # shellcheck disable=SC2086
-cc -o "$dest/use" "$dest/use.c" $flags
+cc $cflags -o "$dest/use" "$dest/use.c" $flags
 got=$("$dest/use" "$dest/usr/share/planparse/grammars")
 [ "$got" = "加强党建" ] || { echo "FAIL: pkg-config build printed '$got'"; exit 1; }
 ok
