@@ -169,8 +169,9 @@ static int write_atomic(const char *path, const char *data, size_t n, pp_error *
   FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
   int ok = f && fwrite(data, 1, n, f) == n;
   if (f) {
+    /* No fsync: rename already makes the file appear whole or not at
+     * all to anyone reading; surviving a power cut is not promised. */
     ok = fflush(f) == 0 && ok;
-    ok = fsync(fileno(f)) == 0 && ok;
     ok = fclose(f) == 0 && ok;
   } else if (fd >= 0)
     close(fd);
@@ -339,10 +340,9 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
       pp_error e = {0};
       char *target = out_path(c->outdir, j->path, c->format);
       struct stat ts;
-      int clash = !target;
-      for (int k = 0; k < n && target && !clash; k++)
-        clash = in[k].st_ino && stat(target, &ts) == 0 && ts.st_dev == in[k].st_dev &&
-                ts.st_ino == in[k].st_ino;
+      int clash = !target, exists = target && stat(target, &ts) == 0;
+      for (int k = 0; k < n && exists && !clash; k++)
+        clash = in[k].st_ino && ts.st_dev == in[k].st_dev && ts.st_ino == in[k].st_ino;
       for (int k = 0; k < i && target && !clash; k++)
         clash = paths[k] && strcmp(paths[k], target) == 0;
       if (clash) {
