@@ -261,6 +261,61 @@ static void check_fragment(pp_doc *d, const char *text, long line) {
              (int)frag.n, frag.s);
 }
 
+/* ---- fields inside the text ------------------------------------------- */
+
+/* Tries every field rule on one segment of text; adds the field to n. */
+static int try_field(pp_doc *d, const pp_grammar *g, pp_node *n, pp_matcher *m, pp_norm *nm,
+                     const char *s, size_t len) {
+  s = pp__trim(s, len, &len);
+  if (!len || pp__normalize(nm, s, len))
+    return 0;
+  for (size_t i = 0; i < g->nfields; i++) {
+    const pp_field *f = &g->fields[i];
+    if (f->levels && !(f->levels & (uint32_t)1 << n->level))
+      continue;
+    size_t vs, ve;
+    if (pp__match(m, &f->rule, nm) != PP_MATCH_YES || pp__group(m, f->rule.g_value, &vs, &ve))
+      continue;
+    pp_span v = {s + nm->map[vs], nm->map[ve] - nm->map[vs]};
+    add_field(d, n, f, v);
+    return 1;
+  }
+  return 0;
+}
+
+/* Plans often give the fields inside an item's text, in brackets:
+ * "…推进标准化建设。（牵头单位：组织人事科；配合单位：各学校）".  Each
+ * bracketed group is split at semicolons and every part tried as a field
+ * line; the text itself stays as written. */
+static void inline_fields(pp_doc *d, const pp_grammar *g, pp_node *n, pp_matcher *m,
+                          pp_norm *nm) {
+  static const char *const open[] = {"（", "("}, *const close[] = {"）", ")"};
+  const char *t = n->text;
+  for (const char *p = t; *p; p++) {
+    int k = strncmp(p, open[0], 3) == 0 ? 0 : *p == '(' ? 1 : -1;
+    if (k < 0)
+      continue;
+    const char *body = p + strlen(open[k]);
+    const char *q = strstr(body, close[k]);
+    const char *other = strstr(body, close[1 - k]);
+    if (other && (!q || other < q))
+      q = other;
+    if (!q || q - body > 600)
+      continue;
+    const char *seg = body;
+    for (const char *r = body; r <= q; r++) {
+      int semi = r < q && (strncmp(r, "；", 3) == 0 || *r == ';');
+      if (r == q || semi) {
+        try_field(d, g, n, m, nm, seg, (size_t)(r - seg));
+        seg = r + (semi && *r != ';' ? 3 : 1);
+        if (semi && *r != ';')
+          r += 2;
+      }
+    }
+    p = q;
+  }
+}
+
 /* ---- the builder -------------------------------------------------------- */
 
 static void append_para(pp_doc *d, pp_para **v, size_t *n, size_t *cap,
@@ -389,8 +444,10 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_n
   pp_iter it;
   pp_iter_init(&it, d);
   const pp_node *n;
-  while ((n = pp_iter_next(&it, NULL)))
+  while ((n = pp_iter_next(&it, NULL))) {
     check_fragment(d, n->text[0] ? n->text : n->title, n->last);
+    inline_fields(d, g, (pp_node *)n, m, nm);
+  }
   for (size_t k = 0; k < d->npreamble; k++)
     check_fragment(d, d->preamble[k].text, d->preamble[k].last);
   pp__meta_year(d);

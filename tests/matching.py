@@ -68,6 +68,14 @@ f = of_kind(t, "item")[0]["fields"]
 equal(f, {"责任领导": ["崔茜", "马学明"], "牵头单位": ["市教育局", "市财政局"], "配合单位": ["各县区"]},
       "fields")
 
+# Fields given inside the text, in brackets, split at semicolons.
+t = parse(HEAD + "1.加强基层党组织建设。推进标准化建设。（牵头单位：组织人事科、宣传科；配合单位：各学校）\n"
+          "2.扩大学前资源。新建幼儿园(责任单位:学前科)。（一）不是字段\n")
+items = of_kind(t, "item")
+equal([i["fields"] for i in items], [{"牵头单位": ["组织人事科", "宣传科"], "配合单位": ["各学校"]},
+                                     {"责任单位": ["学前科"]}], "bracketed fields in the text")
+check("（牵头单位：组织人事科、宣传科；配合单位：各学校）" in items[0]["text"], "the text keeps its brackets")
+
 # Page-break joins: only where a sentence is cut, never after a heading.
 t = parse(HEAD + "1.标题。正文在这里被分\n\n页了。\n\n2.第二。完整的句子。\n\n另一段。\n")
 items = of_kind(t, "item")
