@@ -49,6 +49,13 @@ static void meta(const pp_doc *d, pp_writer *w) {
     kv_num(w, "year", d->year);
   if (d->meta_first)
     lines(w, d->meta_first, d->meta_last);
+  if (d->sign_first) {
+    w->key(w, "signature");
+    w->seq_begin(w, 1);
+    w->num(w, d->sign_first);
+    w->num(w, d->sign_last);
+    w->seq_end(w);
+  }
   w->map_end(w);
 }
 

@@ -117,7 +117,8 @@ enum pp_line_kind {
   PP_LINE_HEAD,     /* a heading of some level */
   PP_LINE_FIELD,    /* 责任单位：… */
   PP_LINE_ARTICLE,  /* starts an appendix article */
-  PP_LINE_REMOVED   /* boilerplate, wholly removed */
+  PP_LINE_REMOVED,  /* boilerplate, wholly removed */
+  PP_LINE_META      /* a signature block after the plan, read into meta */
 };
 
 typedef struct pp_span {
@@ -287,6 +288,7 @@ struct pp_doc {
   pp_kv *meta;
   size_t nmeta, capmeta;
   long meta_first, meta_last; /* 0 when no front matter */
+  long sign_first, sign_last; /* the closing signature block; 0 when none */
   long year;                  /* the year the plan is for; 0 when unknown */
   pp_para *preamble;
   size_t npreamble, cappreamble;
@@ -323,6 +325,10 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_n
  * records meta in d. */
 size_t pp__front_matter(pp_doc *d, const pp_grammar *g, const pp_lines *ls,
                         size_t end, pp_matcher *m, pp_norm *nm);
+/* meta.c: a signature block (issuers, then a date) closing the plan
+ * before line index end: its lines become PP_LINE_META and feed meta. */
+void pp__signature(pp_doc *d, const pp_grammar *g, pp_lines *ls, size_t end, pp_matcher *m,
+                   pp_norm *nm);
 /* meta.c: the year the plan is for, from the title, the date or the
  * preamble; call once the tree is built. */
 void pp__meta_year(pp_doc *d);

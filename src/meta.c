@@ -64,12 +64,22 @@ static int title_head(pp_span t) {
   return t.n > 0 && t.n <= 120 && !has_any(t, stops);
 }
 
+/* The grammar's rule for a meta key, or NULL. */
+static const pp_rule *meta_rule(const pp_grammar *g, const char *key) {
+  for (size_t r = 0; r < g->nmeta; r++)
+    if (strcmp(g->meta[r].key, key) == 0)
+      return &g->meta[r].rule;
+  return NULL;
+}
+
 /* One fact per meta rule: the first front-matter line it matches.  A date
  * is written as ISO 8601 from its year, month and day groups. */
 static void facts(pp_doc *d, const pp_grammar *g, const pp_lines *ls, size_t first,
                   size_t last, pp_matcher *m, pp_norm *nm) {
   for (size_t r = 0; r < g->nmeta; r++) {
     const pp_rule *rule = &g->meta[r].rule;
+    if (pp_doc_meta(d, g->meta[r].key))
+      continue; /* the front matter said it first */
     for (size_t i = first; i <= last; i++) {
       const pp_line *l = &ls->v[i];
       if (l->kind == PP_LINE_BLANK || l->kind == PP_LINE_REMOVED)
@@ -345,6 +355,67 @@ void pp__meta_year(pp_doc *d) {
     if (r)
       pp__meta_set(d, "region", r);
   }
+}
+
+/* The index just past the last line before i that has text. */
+static size_t skip_back(const pp_lines *ls, size_t i) {
+  while (i > 0 && (ls->v[i - 1].kind == PP_LINE_BLANK || ls->v[i - 1].kind == PP_LINE_REMOVED))
+    i--;
+  return i;
+}
+
+/* Issuer lines and a date after the last heading's text close the plan
+ * like a letter; they say who issued it and when, so they go to meta. */
+void pp__signature(pp_doc *d, const pp_grammar *g, pp_lines *ls, size_t end, pp_matcher *m,
+                   pp_norm *nm) {
+  const pp_rule *date = meta_rule(g, "date"), *pub = meta_rule(g, "publicity");
+  size_t i = skip_back(ls, end);
+  if (!date || i == 0)
+    return;
+  size_t last = i - 1, first;
+  /* An optional publicity note, then the date, then issuer lines. */
+  if (pub && pp__normalize(nm, ls->v[last].text.s, ls->v[last].text.n) == 0 &&
+      pp__match(m, pub, nm) == PP_MATCH_YES && last > 0) {
+    i = skip_back(ls, last);
+    if (i == 0)
+      return;
+  }
+  size_t dl = i - 1;
+  if (ls->v[dl].kind != PP_LINE_BODY || pp__normalize(nm, ls->v[dl].text.s, ls->v[dl].text.n) ||
+      pp__match(m, date, nm) != PP_MATCH_YES)
+    return;
+  first = dl;
+  i = dl;
+  for (int k = 0; k < 3; k++) {
+    i = skip_back(ls, i);
+    if (i == 0 || ls->v[i - 1].kind != PP_LINE_BODY || !title_head(ls->v[i - 1].text) ||
+        ls->v[i - 1].text.n > 60)
+      break;
+    first = --i;
+  }
+  if (first == dl)
+    return; /* a date alone closes no plan: it may be a sentence's */
+  facts(d, g, ls, dl, last, m, nm);
+  pp_buf list = {0};
+  pp__defer(&d->arena, pp__buf_release, &list);
+  for (size_t k = first; k < dl; k++)
+    if (ls->v[k].kind == PP_LINE_BODY)
+      add_issuers(d, ls->v[k].text.s, ls->v[k].text.n, &list);
+  if (list.len && !pp_doc_meta(d, "issuers"))
+    pp__meta_set_list(d, "issuers", pp__strndup(&d->arena, list.p, list.len - 1));
+  pp__undefer(&d->arena, &list);
+  free(list.p);
+  if (!pp_doc_meta(d, "region") && pp_doc_meta(d, "issuers")) {
+    const char *is = pp_doc_meta(d, "issuers");
+    const char *r = region_of(d, pp__strndup(&d->arena, is, strcspn(is, "\n")));
+    if (r)
+      pp__meta_set(d, "region", r);
+  }
+  for (size_t k = first; k <= last; k++)
+    if (ls->v[k].kind == PP_LINE_BODY)
+      ls->v[k].kind = PP_LINE_META;
+  d->sign_first = ls->v[first].no;
+  d->sign_last = ls->v[last].no;
 }
 
 size_t pp__front_matter(pp_doc *d, const pp_grammar *g, const pp_lines *ls, size_t end,

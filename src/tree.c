@@ -333,6 +333,12 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_n
   while (body < end && ls->v[body].kind != PP_LINE_HEAD && ls->v[body].kind != PP_LINE_ARTICLE)
     body++;
   size_t i = pp__front_matter(d, g, ls, body, m, nm);
+  if (body < end) {
+    size_t stop = body;
+    while (stop < end && ls->v[stop].kind != PP_LINE_ARTICLE)
+      stop++;
+    pp__signature(d, g, ls, stop, m, nm);
+  }
 
   pp_node *stack[64];
   int depth = 0;
@@ -345,7 +351,7 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_n
 
   while (i < end) {
     pp_line *l = &ls->v[i];
-    if (l->kind == PP_LINE_BLANK || l->kind == PP_LINE_REMOVED) {
+    if (l->kind == PP_LINE_BLANK || l->kind == PP_LINE_REMOVED || l->kind == PP_LINE_META) {
       i++;
       continue;
     }

@@ -125,4 +125,15 @@ equal((t["meta"]["title"], t["meta"]["issuers"], t["meta"]["region"], t["meta"][
 t = parse("关于印发2024年工作要点的通知\n一、总体要求\n")
 equal(t["meta"]["title"], None, "a notice's own title is not the plan's")
 
+# A signature block closing the plan goes to meta, not into the last text.
+t = parse("岢岚县教育局2023年工作计划\n一、主要工作\n加强领导，落实责任。\n\n岢岚县教育局\n"
+          "2023年1月10日\n（此件主动公开）\n")
+equal((t["children"][0]["text"], t["children"][0]["lines"], t["meta"].get("signature"), t["meta"].get("date"),
+       t["meta"].get("issuers"), t["meta"].get("publicity")),
+      ("加强领导，落实责任。", [2, 3], [5, 7], "2023-01-10", ["岢岚县教育局"], "此件主动公开"),
+      "closing signature block read into meta")
+t = parse(HEAD + "1.召开会议。\n2023年3月5日\n")
+equal((of_kind(t, "item")[0]["text"], "signature" in t["meta"]), ("2023年3月5日", False),
+      "a date alone after the text is text")
+
 done("matching")

@@ -78,6 +78,8 @@ def check_coverage(path, t):
     spans = []
     if "lines" in t["meta"]:
         spans.append(("meta", t["meta"]["lines"]))
+    if "signature" in t["meta"]:
+        spans.append(("meta", t["meta"]["signature"]))
     spans += [("preamble", p["lines"]) for p in t["preamble"]]
     spans += [("node", n["lines"]) for n in t["children"]]
     spans += [("appendix", a["lines"]) for a in t["appendix"]]
