@@ -136,4 +136,12 @@ t = parse(HEAD + "1.召开会议。\n2023年3月5日\n")
 equal((of_kind(t, "item")[0]["text"], "signature" in t["meta"]), ("2023年3月5日", False),
       "a date alone after the text is text")
 
+# Web-page furniture is removed, and said so; the header's date is kept.
+t = parse("当前位置：首页 > 通知公告\n发布时间：2024-03-01 09:00  浏览次数：356  【字体：大 中 小】\n"
+          "某市教育局2024年工作要点\n一、总体要求\n1.加强党建。内容。\n责任编辑：张三\n")
+equal([(r["line"], r["text"]) for r in t["removed"]],
+      [(1, "当前位置：首页 > 通知公告"), (2, "【字体：大 中 小】"), (2, "浏览次数：356"), (6, "责任编辑：张三")],
+      "breadcrumb, font control, view counter and editor credit removed")
+equal((t["meta"]["published"], of_kind(t, "item")[0]["text"]), ("2024-03-01 09:00", "内容。"), "the rest stays")
+
 done("matching")
