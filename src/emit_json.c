@@ -140,6 +140,8 @@ void *pp__json_writer_new(pp_buf *out, pp_writer **w, int compact) {
   return s;
 }
 
+void pp__json_writer_abort(void *st) { free(st); }
+
 const char *pp__json_writer_finish(void *st) {
   jstate *s = st;
   pp__buf_put(s->w.out, "\n", 1);

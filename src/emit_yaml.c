@@ -131,6 +131,12 @@ void *pp__yaml_writer_new(pp_buf *out, pp_writer **w) {
   return s;
 }
 
+void pp__yaml_writer_abort(void *st) {
+  ystate *s = st;
+  yaml_emitter_delete(&s->em);
+  free(s);
+}
+
 const char *pp__yaml_writer_finish(void *st) {
   ystate *s = st;
   yaml_event_t ev;

@@ -359,6 +359,9 @@ void *pp__json_writer_new(pp_buf *out, pp_writer **w, int compact);
 /* CSV or TSV rows (no header) of a document's work units. */
 void pp__emit_table(const pp_doc *d, char sep, pp_buf *out);
 const char *pp__json_writer_finish(void *state);
+/* Frees a writer without finishing it; for pp__defer. */
+void pp__yaml_writer_abort(void *state);
+void pp__json_writer_abort(void *state);
 
 /* ---- align.c and report.c ---------------------------------------------- */
 

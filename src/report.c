@@ -573,10 +573,13 @@ static char *render(const pp_compare *c, long A, long B, const pp_view *v, size_
     void *st = json ? pp__json_writer_new(&out, &w, 0) : pp__yaml_writer_new(&out, &w);
     problem = "out of memory";
     if (st) {
+      /* The writer lives on the heap while the report allocates. */
+      pp__defer(&a, json ? pp__json_writer_abort : pp__yaml_writer_abort, st);
       if (A >= 0)
         diff_data(c, (size_t)A, (size_t)B, w, &a);
       else
         compare_data(c, w);
+      pp__undefer(&a, st);
       problem = json ? pp__json_writer_finish(st) : pp__yaml_writer_finish(st);
     }
   }
