@@ -14,6 +14,12 @@
 
 #include "internal.h"
 
+/* qsort, which may not be given a null array even of no elements. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
+  if (n > 1)
+    qsort(base, n, size, cmp);
+}
+
 /* ---- word table ------------------------------------------------------- */
 
 typedef struct word {
@@ -239,7 +245,7 @@ static term *count_terms(pp_compare *c, const unit *u, int from, int to, size_t 
       v[n].id = u->bigrams[part][i];
       v[n++].w = part == 0 ? 2.0f : 1.0f;
     }
-  qsort(v, n, sizeof *v, by_id);
+  sort(v, n, sizeof *v, by_id);
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
     if (m && v[m - 1].id == v[i].id)
@@ -352,7 +358,7 @@ static void find_links(pp_compare *c) {
         buf = pp__grow(&c->arena, buf, k, &capbuf, sizeof *buf);
         buf[k++] = u->vec[t];
       }
-    qsort(buf, k, sizeof *buf, by_weight);
+    sort(buf, k, sizeof *buf, by_weight);
     ntop[g] = (unsigned char)(k > PROPOSE ? PROPOSE : k);
     for (size_t t = 0; t < ntop[g]; t++)
       top[g * PROPOSE + t] = buf[t].id;
@@ -407,7 +413,7 @@ static void align_pair(pp_compare *c, size_t pa, size_t pb) {
   const plan_rec *A = &c->plans[pa], *B = &c->plans[pb];
   size_t pair = pa * c->n + pb, ncand = c->nlinks[pair];
   match *links = c->links[pair];
-  qsort(links, ncand, sizeof *links, by_score);
+  sort(links, ncand, sizeof *links, by_score);
   match *cand = pp__alloc(&c->arena, (ncand + 1) * sizeof *cand);
   unsigned char *used_a = pp__alloc(&c->arena, A->n + 1), *used_b = pp__alloc(&c->arena, B->n + 1);
   size_t k = 0;
@@ -417,7 +423,7 @@ static void align_pair(pp_compare *c, size_t pa, size_t pb) {
     used_a[links[i].a] = used_b[links[i].b] = 1;
     cand[k++] = links[i];
   }
-  qsort(cand, k, sizeof *cand, by_a);
+  sort(cand, k, sizeof *cand, by_a);
   c->pairs[pair] = cand;
   c->npairs[pair] = k;
   /* The share of both plans' units that have a counterpart. */
@@ -529,7 +535,7 @@ static void find_topics(pp_compare *c) {
         const match *m = &c->pairs[a * c->n + b][i];
         all[k++] = (match){c->plans[a].u[m->a].gid, c->plans[b].u[m->b].gid, m->score};
       }
-  qsort(all, k, sizeof *all, by_score);
+  sort(all, k, sizeof *all, by_score);
   for (size_t i = 0; i < k; i++) {
     size_t x = all[i].a, y = all[i].b;
     while (parent[x] != x)
@@ -697,7 +703,7 @@ pp_compare *pp_compare_new(const pp_doc *const *docs, size_t n, double threshold
   }
   find_topics(c);
   widen_topics(c);
-  qsort(c->topics, c->ntopics, sizeof *c->topics, by_topic);
+  sort(c->topics, c->ntopics, sizeof *c->topics, by_topic);
   drop_repeats(c);
   pp__undefer(&c->arena, c);
   c->arena.oom = NULL;

@@ -51,7 +51,11 @@ char *pp__printf(pp_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-char *pp__vprintf(pp_arena *a, const char *fmt, va_list ap);
+char *pp__vprintf(pp_arena *a, const char *fmt, va_list ap)
+#ifdef __GNUC__
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
 /* Grows an arena array of elem-sized items so that index n fits. */
 void *pp__grow(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem);
 void pp__arena_free(pp_arena *a);

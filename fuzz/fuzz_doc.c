@@ -1,0 +1,27 @@
+/* Fuzz target: document bytes -> tree -> every output format. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "planparse.h"
+
+static pp_grammars *set;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  pp_error e;
+  if (!set) {
+    set = pp_grammars_new();
+    if (pp_grammars_add_dir(set, PP_SOURCE_GRAMMAR_DIR, &e))
+      abort();
+  }
+  pp_options opt = {"fuzz", set, NULL, NULL, (int)(size & 1), 0};
+  pp_doc *d = pp_doc_parse((const char *)data, size, &opt, &e);
+  if (!d)
+    return 0;
+  pp_format formats[] = {PP_FORMAT_YAML, PP_FORMAT_JSON, PP_FORMAT_JSONL, PP_FORMAT_CSV,
+                         PP_FORMAT_TSV};
+  for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+    free(pp_doc_render(d, formats[i], NULL, &e));
+  pp_doc_free(d);
+  return 0;
+}
