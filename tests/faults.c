@@ -36,6 +36,15 @@ FILE *fopen(const char *path, const char *mode) {
   return f;
 }
 
+int fclose(FILE *f) {
+  static int (*real)(FILE *);
+  if (!real)
+    real = (int (*)(FILE *))dlsym(RTLD_NEXT, "fclose");
+  if (f == victim)
+    victim = NULL; /* the next FILE at this address is someone else's */
+  return real(f);
+}
+
 size_t fread(void *p, size_t size, size_t n, FILE *f) {
   static size_t (*real)(void *, size_t, size_t, FILE *);
   static size_t total;
