@@ -180,6 +180,26 @@ equal(t["children"][1]["text"], "前文后文结尾", "part of a line removed, t
 equal([r["text"] for r in t["removed"]], ["AD"], "the removed part is reported")
 equal(t["meta"].get("issuers"), ["教育局" * 40], "a long issuer is not cut")
 
+# More abuse: a pattern that backtracks forever, one that tries to raise its
+# own match limit, invalid UTF-8 in a pattern, wrong types.
+slow2 = write("slow2.yaml", head + "      - '^(?<label>a*a*a*[bc])(?<title>x)'\n")
+victim2 = write("victim2.txt", "a" * 2000 + "\n")
+st, out, err = run("-f", "json", "--grammar", slow2, victim2)
+equal((st, err, json.loads(out)["children"] if st == 0 else None), (0, "", []),
+      "a*a*a*[bc] on 2000 a's: PCRE2 sees no b or c and answers at once; no heading")
+raise_ = write("raise.yaml", head + "      - '(*LIMIT_MATCH=100000000)^(?<label>(a+)+)(?<title>$)'\n")
+fails(["--grammar", raise_, victim], 3,
+      f"planparse: {raise_}:6: level item: pattern hit the match limit on {victim} line 1",
+      "a pattern cannot raise its own match limit")
+badutf = write("badutf.yaml", head.encode() + b"      - '^(?<label>\xff)(?<title>.*)'\n")
+st, out, err = run("--grammar", badutf, xinzhou)
+equal((st, out), (3, b""), "invalid UTF-8 in a grammar file: status 3")
+check(err.startswith(f"planparse: {badutf}:") and len(err.splitlines()) == 1, "invalid UTF-8: one line naming the file")
+bad_grammar("types.yaml", "name: x\nlevels: notalist\n", "planparse: G:2: 'levels' must be a non-empty list",
+            "a level list of the wrong type")
+bad_grammar("types2.yaml", head + "      - [nested]\n", "planparse: G:6: level item: a pattern must be a string",
+            "a pattern of the wrong type")
+
 # ---- output errors -------------------------------------------------------
 if os.path.exists("/dev/full"):
     with open("/dev/full", "wb") as full:
