@@ -134,10 +134,6 @@ struct pp_compare {
   size_t ntopics;
 };
 
-static int is_unit_level(const pp_node *n, int have_items) {
-  return have_items ? strcmp(n->kind, "item") == 0 : n->first_child == NULL;
-}
-
 static const char *unit_path(pp_arena *a, const pp_node *n) {
   const char *parts[64];
   int k = 0;
@@ -624,14 +620,11 @@ pp_compare *pp_compare_new(const pp_doc *const *docs, size_t n, double threshold
     P->doc = d;
     pp_iter it;
     const pp_node *node;
-    int have_items = 0;
-    pp_iter_init(&it, d);
-    while ((node = pp_iter_next(&it, NULL)))
-      have_items |= strcmp(node->kind, "item") == 0;
+    int have_items = pp__has_items(d);
     size_t cap = 0;
     pp_iter_init(&it, d);
     while ((node = pp_iter_next(&it, NULL)))
-      if (is_unit_level(node, have_items)) {
+      if (pp__is_unit(node, have_items)) {
         P->u = pp__grow(&c->arena, P->u, P->n, &cap, sizeof *P->u);
         unit *u = &P->u[P->n];
         memset(u, 0, sizeof *u);

@@ -165,17 +165,21 @@ static char *icu_convert(pp_arena *a, pp_arena *out_a, const char *name, const c
     return NULL;
   }
   ucnv_close(cv);
-  int32_t ulen = (int32_t)(ut - u);
+  char *out = pp__utf16_to_utf8(out_a, u, (int32_t)(ut - u), out_len);
+  *nbad = lc.count;
+  return out;
+}
+
+char *pp__utf16_to_utf8(pp_arena *a, const uint16_t *u, int32_t ulen, size_t *out_len) {
   int32_t need = 0;
-  UErrorCode s3 = U_ZERO_ERROR;
-  u_strToUTF8(NULL, 0, &need, u, ulen, &s3);
-  char *out = pp__alloc(out_a, (size_t)need + 1);
-  s3 = U_ZERO_ERROR;
-  u_strToUTF8(out, need + 1, &need, u, ulen, &s3);
-  if (U_FAILURE(s3))
+  UErrorCode st = U_ZERO_ERROR;
+  u_strToUTF8(NULL, 0, &need, u, ulen, &st);
+  char *out = pp__alloc(a, (size_t)need + 1);
+  st = U_ZERO_ERROR;
+  u_strToUTF8(out, need + 1, &need, u, ulen, &st);
+  if (U_FAILURE(st))
     return NULL;
   *out_len = (size_t)need;
-  *nbad = lc.count;
   return out;
 }
 

@@ -223,14 +223,11 @@ static void cell(pp_buf *out, const char *s, char sep) {
 void pp__emit_table(const pp_doc *d, char sep, pp_buf *out) {
   pp_iter it;
   const pp_node *n;
-  int have_items = 0;
-  pp_iter_init(&it, d);
-  while ((n = pp_iter_next(&it, NULL)))
-    have_items |= strcmp(n->kind, "item") == 0;
+  int have_items = pp__has_items(d);
   pp_buf fields = {0};
   pp_iter_init(&it, d);
   while ((n = pp_iter_next(&it, NULL))) {
-    if (have_items ? strcmp(n->kind, "item") != 0 : n->first_child != NULL)
+    if (!pp__is_unit(n, have_items))
       continue;
     const pp_node *top = n;
     while (top->parent)

@@ -43,12 +43,8 @@ char *pp__simplify_text(pp_arena *a, const char *s, size_t n, size_t *out_n,
     pp__error(err, PP_ERR_INPUT, source, 0, "cannot simplify: %s", u_errorName(st));
     return NULL;
   }
-  int32_t need = 0;
-  UErrorCode s2 = U_ZERO_ERROR;
-  u_strToUTF8(NULL, 0, &need, u, ulen, &s2);
-  char *out = pp__alloc(a, (size_t)need + 1);
-  s2 = U_ZERO_ERROR;
-  u_strToUTF8(out, need + 1, &need, u, ulen, &s2);
-  *out_n = (size_t)need;
+  char *out = pp__utf16_to_utf8(a, u, ulen, out_n);
+  if (!out)
+    pp__error(err, PP_ERR_INPUT, source, 0, "cannot simplify: conversion failed");
   return out;
 }

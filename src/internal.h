@@ -303,6 +303,13 @@ struct pp_doc {
   size_t nremoved, capremoved, nrepairs, caprepairs, nwarnings, capwarnings;
 };
 
+/* A plan's work units are its items, or its leaf nodes where it numbers
+ * no items (tree.c).  pp__has_items(d) says which; pp__is_unit tests a
+ * node with that answer. */
+int pp__has_items(const pp_doc *d);
+int pp__is_unit(const pp_node *n, int have_items);
+/* UTF-16 to UTF-8 in the arena; NULL when ICU fails (decode.c). */
+char *pp__utf16_to_utf8(pp_arena *a, const uint16_t *u, int32_t ulen, size_t *out_len);
 void pp__meta_set(pp_doc *d, const char *key, const char *value);
 void pp__meta_set_list(pp_doc *d, const char *key, const char *items);
 void pp__warn(pp_doc *d, long line, const char *fmt, ...)

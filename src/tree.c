@@ -545,6 +545,20 @@ static void add_field(pp_doc *d, pp_node *n, const pp_field *f, pp_span v) {
     add_value(d, fv, pending, plen);
 }
 
+int pp__has_items(const pp_doc *d) {
+  pp_iter it;
+  const pp_node *n;
+  pp_iter_init(&it, d);
+  while ((n = pp_iter_next(&it, NULL)))
+    if (strcmp(n->kind, "item") == 0)
+      return 1;
+  return 0;
+}
+
+int pp__is_unit(const pp_node *n, int have_items) {
+  return have_items ? strcmp(n->kind, "item") == 0 : n->first_child == NULL;
+}
+
 void pp__warn(pp_doc *d, long line, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
