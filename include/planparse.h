@@ -21,6 +21,7 @@
 #define PLANPARSE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -162,6 +163,11 @@ typedef enum pp_format {
   PP_FORMAT_CSV,
   PP_FORMAT_TSV
 } pp_format;
+
+/* Writes the document to f as it is rendered, without holding it whole.
+ * Returns 0, or -1 with err filled (PP_ERR_IO and "write error: ..." when
+ * writing failed; what was written by then stays written). */
+PP_API int pp_doc_write(const pp_doc *doc, pp_format format, FILE *f, pp_error *err);
 
 /* The header row of CSV or TSV output, with its newline; static storage. */
 PP_API const char *pp_table_header(pp_format format);

@@ -1,5 +1,6 @@
 /* Memory: arenas for documents and grammars, a heap buffer for output, and
  * the error filler every stage uses. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,9 +144,30 @@ void pp__arena_free(pp_arena *a) {
   a->head = NULL;
 }
 
+void pp__buf_flush(pp_buf *b) {
+  if (!b->sink || !b->len || b->failed)
+    return;
+  if (fwrite(b->p, 1, b->len, b->sink) != b->len) {
+    b->werr = errno ? errno : EIO;
+    b->failed = 1;
+  }
+  b->len = 0;
+}
+
 void pp__buf_put(pp_buf *b, const char *s, size_t n) {
   if (b->failed)
     return;
+  /* A streamed buffer stays small: output need not be held whole. */
+  if (b->sink && b->len + n > (1u << 20)) {
+    pp__buf_flush(b);
+    if (n > (1u << 20)) {
+      if (!b->failed && fwrite(s, 1, n, b->sink) != n) {
+        b->werr = errno ? errno : EIO;
+        b->failed = 1;
+      }
+      return;
+    }
+  }
   if (b->cap - b->len <= n) {
     size_t nc = b->cap ? b->cap : 4096;
     while (nc - b->len <= n) {

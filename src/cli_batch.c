@@ -270,7 +270,13 @@ static void progress(int done, int n, double start, double *last, int final) {
           rate > 0 ? (n - done) / rate : 0.0);
 }
 
-static int write_out(const char *p, size_t n) { return fwrite(p, 1, n, stdout) == n ? 0 : -1; }
+static int write_errno;
+static int write_out(const char *p, size_t n) {
+  if (fwrite(p, 1, n, stdout) == n)
+    return 0;
+  write_errno = errno;
+  return -1;
+}
 
 int cli_convert_all(const char *const *files, int n, const cli *c, const pp_grammars *set,
                     const pp_grammar *g) {
@@ -319,7 +325,8 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
       if (pthread_create(&tid[started], NULL, worker, &P))
         break;
 
-  int status = 0, broken = 0, first_out = 1;
+  int status = 0, broken = 0, first_out = 1, werr = 0;
+  char wmsg[512] = "";
   int show = !c->quiet && n >= 2 && isatty(STDERR_FILENO);
   double start = now(), last = 0;
   if (!c->outdir && (c->format == PP_FORMAT_CSV || c->format == PP_FORMAT_TSV)) {
@@ -333,6 +340,31 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
       while (!j->done)
         pthread_cond_wait(&P.cond, &P.mu);
       pthread_mutex_unlock(&P.mu);
+    } else if (!c->outdir) {
+      /* One at a time to stdout: stream, so memory does not hold the output. */
+      pp_error e = {0};
+      pp_doc *doc = cli_read_doc(j->path, P.c, P.set, P.g, &e);
+      if (doc) {
+        if (!first_out && c->format == PP_FORMAT_YAML)
+          broken = write_out("---\n", 4);
+        if (!broken && pp_doc_write(doc, c->format, stdout, &e)) {
+          if (e.status == PP_ERR_IO) {
+            broken = 1;
+            werr = errno; /* the failed write's, as pp_doc_write left it */
+            if (strncmp(e.message, "write error: ", 13) == 0)
+              snprintf(wmsg, sizeof wmsg, "%s", e.message + 13);
+          }
+          else {
+            j->status = e.status;
+            format_error(&e, j->err, sizeof j->err);
+          }
+        }
+        first_out = 0;
+        pp_doc_free(doc);
+      } else {
+        j->status = e.status ? (int)e.status : PP_ERR_NOMEM;
+        format_error(&e, j->err, sizeof j->err);
+      }
     } else {
       run_job(&P, j);
     }
@@ -397,7 +429,8 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
       break; /* output is broken: later files cannot be written either */
   }
   if (broken) {
-    fprintf(stderr, "%s: write error: %s\n", pp_prog, strerror(errno));
+    fprintf(stderr, "%s: write error: %s\n", pp_prog,
+            wmsg[0] ? wmsg : strerror(werr ? werr : write_errno));
     pthread_mutex_lock(&P.mu);
     P.next = P.n; /* workers stop taking jobs */
     P.written = P.n;

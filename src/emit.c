@@ -158,24 +158,49 @@ void pp__emit_doc(const pp_doc *d, pp_writer *w) {
   w->map_end(w);
 }
 
-char *pp_doc_render(const pp_doc *d, pp_format format, size_t *len, pp_error *err) {
-  pp_buf out = {0};
+/* Renders d into out; returns NULL, or what went wrong. */
+static const char *render_into(const pp_doc *d, pp_format format, pp_buf *out) {
   pp_writer *w;
   const char *problem = "out of memory";
   if (format == PP_FORMAT_CSV || format == PP_FORMAT_TSV) {
-    pp__emit_table(d, format == PP_FORMAT_CSV ? ',' : '\t', &out);
-    problem = out.failed ? "out of memory" : NULL;
+    pp__emit_table(d, format == PP_FORMAT_CSV ? ',' : '\t', out);
+    problem = out->failed ? "out of memory" : NULL;
   } else if (format == PP_FORMAT_TEXT) {
     problem = "the text format is for diff and compare reports";
   } else {
     int json = format == PP_FORMAT_JSON || format == PP_FORMAT_JSONL;
-    void *st = json ? pp__json_writer_new(&out, &w, format == PP_FORMAT_JSONL)
-                    : pp__yaml_writer_new(&out, &w);
+    void *st = json ? pp__json_writer_new(out, &w, format == PP_FORMAT_JSONL)
+                    : pp__yaml_writer_new(out, &w);
     if (st) {
       pp__emit_doc(d, w);
       problem = json ? pp__json_writer_finish(st) : pp__yaml_writer_finish(st);
     }
   }
+  return problem;
+}
+
+int pp_doc_write(const pp_doc *d, pp_format format, FILE *f, pp_error *err) {
+  pp_buf out = {0};
+  out.sink = f;
+  const char *problem = render_into(d, format, &out);
+  pp__buf_flush(&out);
+  free(out.p);
+  if (out.werr) {
+    pp__error(err, PP_ERR_IO, "", 0, "write error: %s", strerror(out.werr));
+    return -1;
+  }
+  if (problem) {
+    pp__error(err, strcmp(problem, "out of memory") == 0 ? PP_ERR_NOMEM : PP_ERR_INPUT,
+              d->source, 0, "cannot render the document: %s", problem);
+    return -1;
+  }
+  return 0;
+}
+
+char *pp_doc_render(const pp_doc *d, pp_format format, size_t *len, pp_error *err) {
+  pp_buf out = {0};
+  const char *problem = "out of memory";
+  problem = render_into(d, format, &out);
   if (problem) {
     free(out.p);
     pp__error(err, strcmp(problem, "out of memory") == 0 ? PP_ERR_NOMEM : PP_ERR_INPUT,

@@ -65,8 +65,11 @@ void pp__oom(pp_arena *a); /* runs the deferred releases; does not return */
 typedef struct pp_buf {
   char *p;
   size_t len, cap;
-  int failed; /* an allocation failed; contents are incomplete */
+  int failed; /* an allocation or a write failed; contents are incomplete */
+  FILE *sink; /* when set, the buffer drains into it every megabyte */
+  int werr;   /* errno of a failed write to sink */
 } pp_buf;
+void pp__buf_flush(pp_buf *b); /* writes what is held to the sink */
 void pp__buf_put(pp_buf *b, const char *s, size_t n);
 void pp__buf_puts(pp_buf *b, const char *s);
 void pp__buf_release(void *b); /* frees b's heap memory; for pp__defer */

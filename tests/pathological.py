@@ -1,25 +1,63 @@
-"""Hostile documents: each must finish (60 s cap here; each takes well
-under a second in a release build), exit 0 with output that reads back,
-or fail with one line and a documented status.  Speed itself is measured
-in bench/, not here."""
+"""Hostile documents: each must finish in under 5 s with a 1 MiB stack
+(ulimit -s 1024) and peak memory within 10 x input + 64 MiB, and exit 0
+with output that reads back, or fail with one line and a documented
+status.  Speed itself is measured in bench/, not here."""
 import json
 import os
 import random
+import subprocess
 import sys
+import time
 
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ppt import check, done, equal, run, scratch  # noqa: E402
+from ppt import PLANPARSE, check, done, equal, run, scratch  # noqa: E402
 
 tmp = scratch("pp-path-")
+
+
+SANITIZED = bool(os.environ.get("PP_SANITIZED"))
+# Run from a small fresh interpreter, so a child's peak memory is its own.
+MEASURE = """
+import os, resource, sys
+def limit():
+    resource.setrlimit(resource.RLIMIT_STACK, (1 << 20, 1 << 20))  # ulimit -s 1024
+pid = os.fork()
+if pid == 0:
+    limit()
+    fd = os.open(sys.argv[3], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(fd, 1)
+    os.execv(sys.argv[1], [sys.argv[1], "--format", "json", sys.argv[2]])
+_, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss * 1024)
+"""
+
+
+def measured(path):
+    """Exit status, stdout, stderr and peak memory of one run with a 1 MiB stack."""
+    outp = path + ".out"
+    p = subprocess.run([sys.executable, "-c", MEASURE, PLANPARSE, path, outp], capture_output=True,
+                       timeout=600)
+    status, peak = map(int, p.stdout.split())
+    with open(outp, "rb") as f:
+        out = f.read()
+    os.unlink(outp)
+    return status, out, p.stderr.decode(), peak
 
 
 def case(name, text, expect=0, readback=False):
     path = os.path.join(tmp, name)
     with open(path, "wb") as f:
         f.write(text if isinstance(text, bytes) else text.encode("utf-8"))
-    st, out, err = run("--format", "json", path)
+    size = os.path.getsize(path)
+    t0 = time.monotonic()
+    st, out, err, peak = measured(path)
+    took = time.monotonic() - t0
+    if not SANITIZED:
+        # A hang guard, not a benchmark: the cases take well under a second.
+        check(took < 5, f"{name}: done in under 5 s ({took:.1f} s)")
+        check(peak <= 10 * size + (64 << 20), f"{name}: peak memory {peak >> 20} MiB within 10 x input + 64 MiB")
     equal(st, expect, f"{name}: exit status ({err[:120]})")
     if st == 0:
         equal(err, "", f"{name}: quiet")
