@@ -141,6 +141,10 @@ PP_API const char *pp_node_field_name(const pp_node *n, size_t i);
 PP_API size_t pp_node_field_value_count(const pp_node *n, size_t i);
 PP_API const char *pp_node_field_value(const pp_node *n, size_t i, size_t j);
 
+/* Policy themes (grammars/themes.yaml) the node speaks to; borrowed. */
+PP_API size_t pp_node_theme_count(const pp_node *n);
+PP_API const char *pp_node_theme(const pp_node *n, size_t i);
+
 /* Depth-first walk without recursion.  pp_iter_next() returns the next node,
  * entering children before siblings, or NULL at the end; *depth (if not
  * NULL) receives 0 for top-level nodes. */

@@ -31,6 +31,49 @@ static const pp_grammar *choose(pp_doc *d, const pp_grammars *set, const pp_line
   return best;
 }
 
+/* Matches of rule r in s, stopping at max. */
+static int count(pp_matcher *m, const pp_rule *r, const char *s, int max) {
+  size_t n = strlen(s), off = 0;
+  int k = 0;
+  while (k < max && off <= n) {
+    pp_norm v;
+    memset(&v, 0, sizeof v);
+    v.s = (char *)s + off;
+    v.len = n - off;
+    if (pp__match(m, r, &v) != PP_MATCH_YES)
+      break;
+    size_t a, b;
+    pp__group(m, 0, &a, &b);
+    k++;
+    off += b > a ? b : a + 1;
+  }
+  return k;
+}
+
+/* Every node's themes: a pattern in its title, or twice in its text. */
+static void tag_themes(pp_doc *d, const pp_grammar *th, pp_matcher *m) {
+  pp_iter it;
+  pp_iter_init(&it, d);
+  pp_node *n;
+  while ((n = (pp_node *)pp_iter_next(&it, NULL))) {
+    for (size_t t = 0; t < th->nthemes; t++) {
+      const pp_theme *T = &th->themes[t];
+      int hits = 0, in_title = 0;
+      for (size_t r = 0; r < T->nrules && !in_title && hits < 2; r++) {
+        in_title = count(m, &T->rules[r], n->title, 1) > 0;
+        hits += count(m, &T->rules[r], n->text, 2 - hits);
+      }
+      if (!in_title && hits < 2)
+        continue;
+      const char **v = pp__alloc(&d->arena, (n->nthemes + 1) * sizeof *v);
+      if (n->nthemes)
+        memcpy(v, n->themes, n->nthemes * sizeof *v);
+      v[n->nthemes++] = T->name;
+      n->themes = v;
+    }
+  }
+}
+
 typedef struct parse_state {
   pp_doc *doc;
   pp_matcher m;
@@ -105,6 +148,8 @@ pp_doc *pp_doc_parse(const char *data, size_t len, const pp_options *opt,
   if (pp__classify(d, g, &ls, &st.m, &st.nm, err))
     goto fail;
   pp__build(d, g, &ls, &st.m, &st.nm);
+  if (pp__set_themes(opt->grammars))
+    tag_themes(d, pp__set_themes(opt->grammars), &st.m);
   pp__undefer(&d->arena, &st);
   pp__undefer(&d->arena, d);
   state_free(&st);
@@ -154,6 +199,10 @@ const pp_node *pp_node_parent(const pp_node *n) { return n->parent; }
 const pp_node *pp_node_first_child(const pp_node *n) { return n->first_child; }
 const pp_node *pp_node_next(const pp_node *n) { return n->next; }
 size_t pp_node_field_count(const pp_node *n) { return n->nfields; }
+size_t pp_node_theme_count(const pp_node *n) { return n->nthemes; }
+const char *pp_node_theme(const pp_node *n, size_t i) {
+  return i < n->nthemes ? n->themes[i] : NULL;
+}
 const char *pp_node_field_name(const pp_node *n, size_t i) {
   return i < n->nfields ? n->fields[i].name : NULL;
 }

@@ -90,6 +90,11 @@ static void node_open(const pp_node *n, pp_writer *w) {
     w->seq_end(w);
   }
   w->map_end(w);
+  w->key(w, "themes");
+  w->seq_begin(w, 1);
+  for (size_t i = 0; i < n->nthemes; i++)
+    w->str(w, n->themes[i]);
+  w->seq_end(w);
   lines(w, n->first, n->last);
   w->key(w, "children");
   w->seq_begin(w, 0);

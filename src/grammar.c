@@ -405,6 +405,59 @@ static int parse_meta(loader *L, pp_grammar *g, const ynode *mv) {
   return 0;
 }
 
+/* A themes file: name, description, and a list of {name, patterns}. */
+static pp_grammar *build_themes(pp_grammar *g, loader *L, const ynode *root) {
+  static const char *const keys[] = {"name", "description", "themes", NULL};
+  static const char *const tkeys[] = {"name", "patterns", NULL};
+  int fail = 0;
+  if (known_keys(L, root, keys))
+    return NULL;
+  g->name = get_str(L, root, "name", 0, &fail);
+  g->description = get_str(L, root, "description", 0, &fail);
+  if (fail)
+    return NULL;
+  g->name = g->name ? g->name : "themes";
+  g->description = g->description ? g->description : "";
+  const ynode *tv = get(root, "themes");
+  if (tv->type != Y_SEQ)
+    return bad(L, tv, "'themes' must be a list"), NULL;
+  g->themes = pp__alloc(L->a, (tv->n + 1) * sizeof *g->themes);
+  for (size_t i = 0; i < tv->n; i++) {
+    const ynode *m = tv->kids[i];
+    if (m->type != Y_MAP)
+      return bad(L, m, "a theme must be a mapping"), NULL;
+    if (known_keys(L, m, tkeys))
+      return NULL;
+    pp_theme *t = &g->themes[g->nthemes++];
+    t->name = get_str(L, m, "name", 1, &fail);
+    if (fail)
+      return NULL;
+    const ynode *ps = get(m, "patterns");
+    if (!ps || ps->type != Y_SEQ || ps->n == 0)
+      return bad(L, ps ? ps : m, "theme '%s' needs a non-empty list 'patterns'", t->name), NULL;
+    /* Each pattern is compiled alone to report its own errors, then all
+     * as one alternation, so a text is scanned once per theme. */
+    const char *what = pp__printf(L->a, "theme %s", t->name);
+    size_t total = 0;
+    for (size_t j = 0; j < ps->n; j++) {
+      pp_rule probe;
+      if (ps->kids[j]->type != Y_SCALAR)
+        return bad(L, ps->kids[j], "%s: a pattern must be a string", what), NULL;
+      if (compile(L, &probe, ps->kids[j]->value, ps->kids[j]->line, what))
+        return NULL;
+      pcre2_code_free(probe.re);
+      total += strlen(ps->kids[j]->value) + 5;
+    }
+    char *joined = pp__alloc(L->a, total + 1), *o = joined;
+    for (size_t j = 0; j < ps->n; j++)
+      o += sprintf(o, "%s(?:%s)", j ? "|" : "", ps->kids[j]->value);
+    t->rules = pp__alloc(L->a, sizeof *t->rules);
+    if (compile(L, &t->rules[t->nrules++], joined, ps->kids[0]->line, what))
+      return NULL;
+  }
+  return g;
+}
+
 static pp_grammar *build(pp_grammar *g, loader *L, const char *data, size_t len) {
   static const char *const keys[] = {"name",  "description", "levels",   "fields",
                                      "boilerplate", "title",   "appendix", "meta", NULL};
@@ -414,7 +467,11 @@ static pp_grammar *build(pp_grammar *g, loader *L, const char *data, size_t len)
     return NULL;
   }
   const ynode *root = yload(L, data, len);
-  if (!root || known_keys(L, root, keys))
+  if (!root)
+    return NULL;
+  if (get(root, "themes") && !get(root, "levels"))
+    return build_themes(g, L, root);
+  if (known_keys(L, root, keys))
     return NULL;
   int fail = 0;
   g->name = get_str(L, root, "name", 1, &fail);
@@ -456,6 +513,9 @@ static void grammar_free(pp_grammar *g) {
     pcre2_code_free(g->boiler[i].rule.re);
   if (g->title)
     pcre2_code_free(g->title->re);
+  for (size_t i = 0; i < g->nthemes; i++)
+    for (size_t j = 0; j < g->themes[i].nrules; j++)
+      pcre2_code_free(g->themes[i].rules[j].re);
   for (size_t i = 0; i < g->nmeta; i++)
     pcre2_code_free(g->meta[i].rule.re);
   if (g->article)
@@ -469,7 +529,10 @@ static void grammar_free(pp_grammar *g) {
 struct pp_grammars {
   pp_grammar **v;
   size_t n, cap;
+  pp_grammar *themes; /* the first themes file loaded */
 };
+
+const pp_grammar *pp__set_themes(const pp_grammars *set) { return set->themes; }
 
 pp_grammars *pp_grammars_new(void) { return calloc(1, sizeof(pp_grammars)); }
 
@@ -478,6 +541,7 @@ void pp_grammars_free(pp_grammars *s) {
     return;
   for (size_t i = 0; i < s->n; i++)
     grammar_free(s->v[i]);
+  grammar_free(s->themes);
   free(s->v);
   free(s);
 }
@@ -508,6 +572,15 @@ const pp_grammar *pp_grammars_add_buffer(pp_grammars *s, const char *data,
     return NULL;
   }
   ng->arena.oom = NULL;
+  if (ng->themes || !ng->levels) {
+    /* Themes, not a grammar: the first themes file found counts. */
+    if (s->themes) {
+      grammar_free(ng);
+      return s->themes;
+    }
+    s->themes = ng;
+    return ng;
+  }
   for (size_t i = 0; i < s->n; i++)
     if (strcmp(s->v[i]->name, ng->name) == 0) {
       grammar_free(ng);

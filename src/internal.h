@@ -218,6 +218,14 @@ typedef struct pp_metarule {
   pp_rule rule;
 } pp_metarule;
 
+/* A policy theme (grammars/themes.yaml): an item has it when a pattern
+ * matches its title, or matches its text twice or more. */
+typedef struct pp_theme {
+  const char *name;
+  pp_rule *rules;
+  size_t nrules;
+} pp_theme;
+
 struct pp_grammar {
   pp_arena arena;
   const char *name, *description, *path;
@@ -231,7 +239,11 @@ struct pp_grammar {
   pp_rule *title;   /* title line, or NULL */
   pp_metarule *meta; /* front-matter facts: doc_number, date, ... */
   size_t nmeta;
+  pp_theme *themes; /* a themes file has these and no levels */
+  size_t nthemes;
 };
+/* The themes of the set (from its first themes file), or NULL. */
+const pp_grammar *pp__set_themes(const pp_grammars *set);
 
 /* The outcome of one match of a grammar rule against a line. */
 enum { PP_MATCH_NO = 0, PP_MATCH_YES = 1, PP_MATCH_LIMIT = -1 };
@@ -266,6 +278,8 @@ struct pp_node {
   long first, last;
   pp_field_val *fields;
   size_t nfields, capfields;
+  const char **themes;
+  size_t nthemes;
   struct pp_node *parent, *first_child, *last_child, *next;
   int level;
 };

@@ -162,4 +162,18 @@ m = t["meta"]
 equal((m.get("issuers"), m.get("region"), m.get("year")), (["金凤区教育党工委", "金凤区教育局"], "金凤区", 2023),
       "jinfeng issuers, region, year")
 
+# ---- themes (grammars/themes.yaml), as a reader sees them ---------------
+def themes(name, number):
+    t = tree(os.path.join(SAMPLES, name))
+    return items_by_number(t)[number]["themes"]
+
+
+for name, number, theme in [("xinzhou-2023.txt", 11, "双减"), ("wafangdian-2023.txt", 6, "双减"),
+                            ("jinfeng-2023.txt", 16, "双减"), ("xinzhou-2023.txt", 17, "师德师风"),
+                            ("wafangdian-2023.txt", 19, "师德师风"), ("jinfeng-2023.txt", 10, "师德师风"),
+                            ("suizhou-2023.txt", 5, "疫情防控"), ("xinzhou-2023.txt", 28, "疫情防控"),
+                            ("xinzhou-2023.txt", 9, "学前教育"), ("jinfeng-2023.txt", 4, "全面从严治党")]:
+    check(theme in themes(name, number), f"{name} item {number} has the theme {theme}")
+check("双减" not in themes("xinzhou-2023.txt", 17), "xinzhou item 17 (师德师风) is not about 双减")
+
 done("samples")
