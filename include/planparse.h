@@ -227,6 +227,10 @@ PP_API char *pp_diff_render(const pp_compare *c, size_t a, size_t b, const pp_vi
                             size_t *len, pp_error *err);
 PP_API char *pp_compare_render(const pp_compare *c, const pp_view *v, size_t *len,
                                pp_error *err);
+/* Policy themes by plan: how many work units of each plan have each theme
+ * (YAML/JSON: plans, themes as {name, counts}). */
+PP_API char *pp_themes_render(const pp_compare *c, const pp_view *v, size_t *len,
+                              pp_error *err);
 
 /* "0.1.0"; static storage. */
 PP_API const char *pp_version(void);

@@ -44,6 +44,7 @@ static const char usage_text[] =
     "  -V, --version          show the version and exit\n"
     "\n"
     "Options of diff and compare:\n"
+    "      --themes           compare: count each plan's items per policy theme\n"
     "  -t, --threshold X      least similarity (0 to 1) for two items to be\n"
     "                         paired (default 0.17)\n"
     "  -w, --width N          terminal view width in columns (default: the\n"
@@ -148,6 +149,7 @@ static int report_plans(const char **files, int n, const cli *c, const pp_gramma
   if (cmp) {
     pp_view v = {c->format_set ? c->format : PP_FORMAT_TEXT, c->width, c->ambiguous, c->color};
     out = c->cmd == CMD_DIFF ? pp_diff_render(cmp, 0, 1, &v, &olen, &e)
+          : c->themes        ? pp_themes_render(cmp, &v, &olen, &e)
                              : pp_compare_render(cmp, &v, &olen, &e);
     if (!out)
       status = e.status;
@@ -306,6 +308,8 @@ static int parse_args(int argc, char **argv, cli *c, const char **files, int *nf
       c->list = 1;
     else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
       c->quiet = 1;
+    else if (strcmp(a, "--themes") == 0 && c->cmd == CMD_COMPARE)
+      c->themes = 1;
     else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       fputs(usage_text, stdout);
       return fclose(stdout) ? PP_ERR_IO : 0;

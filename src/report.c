@@ -435,6 +435,133 @@ static void compare_text(const pp_compare *cmp, const pp_view *v, pp_buf *out, p
   free(line.p);
 }
 
+/* ---- themes across plans ------------------------------------------------ */
+
+static void plan_info(pp_writer *w, const pp_doc *d);
+
+typedef struct theme_counts {
+  const char **name;
+  size_t *count; /* [theme * plans + plan] */
+  size_t n;
+} theme_counts;
+
+/* How many work units of each plan have each theme; themes by how many
+ * units have them in all, most first. */
+static theme_counts count_themes(const pp_compare *c, pp_arena *a) {
+  theme_counts tc = {0};
+  size_t np = pp_compare_plan_count(c), cap = 0;
+  for (size_t p = 0; p < np; p++)
+    for (size_t i = 0; i < pp_compare_unit_count(c, p); i++) {
+      const pp_node *n = pp_compare_unit(c, p, i);
+      for (size_t k = 0; k < pp_node_theme_count(n); k++) {
+        const char *t = pp_node_theme(n, k);
+        size_t j = 0;
+        while (j < tc.n && strcmp(tc.name[j], t) != 0)
+          j++;
+        if (j == tc.n) {
+          size_t oldcap = cap;
+          tc.name = pp__grow(a, tc.name, tc.n, &cap, sizeof *tc.name);
+          size_t *nc = pp__alloc(a, (cap * np + 1) * sizeof *nc);
+          if (tc.count)
+            memcpy(nc, tc.count, oldcap * np * sizeof *nc);
+          tc.count = nc;
+          tc.name[tc.n++] = t;
+        }
+        tc.count[j * np + p]++;
+      }
+    }
+  /* Insertion sort by total: a few dozen themes at most. */
+  for (size_t i = 1; i < tc.n; i++)
+    for (size_t j = i; j > 0; j--) {
+      size_t s1 = 0, s0 = 0;
+      for (size_t p = 0; p < np; p++) {
+        s1 += tc.count[j * np + p];
+        s0 += tc.count[(j - 1) * np + p];
+      }
+      if (s1 <= s0)
+        break;
+      const char *tn = tc.name[j];
+      tc.name[j] = tc.name[j - 1];
+      tc.name[j - 1] = tn;
+      for (size_t p = 0; p < np; p++) {
+        size_t x = tc.count[j * np + p];
+        tc.count[j * np + p] = tc.count[(j - 1) * np + p];
+        tc.count[(j - 1) * np + p] = x;
+      }
+    }
+  return tc;
+}
+
+static void themes_text(const pp_compare *c, const pp_view *v, pp_buf *out, pp_arena *a) {
+  size_t np = pp_compare_plan_count(c);
+  theme_counts tc = count_themes(c, a);
+  size_t W = (size_t)v->width, labw = 0, used;
+  const char **name = pp__alloc(a, (np + 1) * sizeof *name);
+  size_t *colw = pp__alloc(a, (np + 1) * sizeof *colw);
+  for (size_t p = 0; p < np; p++) {
+    name[p] = pp__plan_name(a, pp__compare_doc(c, p));
+    colw[p] = pp__text_width(name[p], strlen(name[p]), v->ambiguous);
+    if (colw[p] < 4)
+      colw[p] = 4;
+  }
+  for (size_t t = 0; t < tc.n; t++) {
+    size_t w = pp__text_width(tc.name[t], strlen(tc.name[t]), v->ambiguous);
+    if (w > labw)
+      labw = w;
+  }
+  if (labw < 5)
+    labw = 5;
+  banner(out, a, "Work items per policy theme", v);
+  for (long t = -1; t < (long)tc.n; t++) {
+    const char *lab = t < 0 ? "theme" : tc.name[t];
+    pp__buf_puts(out, lab);
+    pad(out, labw - pp__text_width(lab, strlen(lab), v->ambiguous), ' ');
+    used = labw;
+    for (size_t p = 0; p < np && used + colw[p] + 1 <= W; p++) {
+      pp__buf_put(out, " ", 1);
+      if (t < 0) {
+        pad(out, colw[p] - pp__text_width(name[p], strlen(name[p]), v->ambiguous), ' ');
+        pp__buf_puts(out, name[p]);
+      } else {
+        char num[32];
+        size_t k = tc.count[(size_t)t * np + p];
+        snprintf(num, sizeof num, "%zu", k);
+        pad(out, colw[p] - strlen(num), ' ');
+        pp__buf_puts(out, k ? num : ".");
+      }
+      used += colw[p] + 1;
+    }
+    pad(out, W > used ? W - used : 0, ' ');
+    pp__buf_put(out, "\n", 1);
+  }
+}
+
+static void themes_data(const pp_compare *c, pp_writer *w, pp_arena *a) {
+  size_t np = pp_compare_plan_count(c);
+  theme_counts tc = count_themes(c, a);
+  w->map_begin(w);
+  w->key(w, "plans");
+  w->seq_begin(w, 0);
+  for (size_t p = 0; p < np; p++)
+    plan_info(w, pp__compare_doc(c, p));
+  w->seq_end(w);
+  w->key(w, "themes");
+  w->seq_begin(w, 0);
+  for (size_t t = 0; t < tc.n; t++) {
+    w->map_begin(w);
+    w->key(w, "name");
+    w->str(w, tc.name[t]);
+    w->key(w, "counts");
+    w->seq_begin(w, 1);
+    for (size_t p = 0; p < np; p++)
+      w->num(w, (long)tc.count[t * np + p]);
+    w->seq_end(w);
+    w->map_end(w);
+  }
+  w->seq_end(w);
+  w->map_end(w);
+}
+
 /* ---- YAML and JSON ---------------------------------------------------- */
 
 static void plan_info(pp_writer *w, const pp_doc *d) {
@@ -546,6 +673,8 @@ static void compare_data(const pp_compare *c, pp_writer *w) {
 
 /* ---- entry points ------------------------------------------------------ */
 
+enum { COMPARE = -1, THEMES = -2 }; /* report kinds, where A is no plan */
+
 static char *render(const pp_compare *c, long A, long B, const pp_view *v, size_t *len,
                     pp_error *err) {
   pp_unwind un;
@@ -563,6 +692,8 @@ static char *render(const pp_compare *c, long A, long B, const pp_view *v, size_
   if (v->format == PP_FORMAT_TEXT) {
     if (A >= 0)
       diff_text(c, (size_t)A, (size_t)B, v, &out, &a);
+    else if (A == THEMES)
+      themes_text(c, v, &out, &a);
     else
       compare_text(c, v, &out, &a);
     if (out.failed)
@@ -577,6 +708,8 @@ static char *render(const pp_compare *c, long A, long B, const pp_view *v, size_
       pp__defer(&a, json ? pp__json_writer_abort : pp__yaml_writer_abort, st);
       if (A >= 0)
         diff_data(c, (size_t)A, (size_t)B, w, &a);
+      else if (A == THEMES)
+        themes_data(c, w, &a);
       else
         compare_data(c, w);
       pp__undefer(&a, st);
@@ -609,5 +742,9 @@ char *pp_diff_render(const pp_compare *c, size_t a, size_t b, const pp_view *v, 
 }
 
 char *pp_compare_render(const pp_compare *c, const pp_view *v, size_t *len, pp_error *err) {
-  return render(c, -1, -1, v, len, err);
+  return render(c, COMPARE, -1, v, len, err);
+}
+
+char *pp_themes_render(const pp_compare *c, const pp_view *v, size_t *len, pp_error *err) {
+  return render(c, THEMES, -1, v, len, err);
 }

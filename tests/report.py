@@ -103,6 +103,23 @@ for theme in ("双减", "师德师风", "学前教育", "全面从严治党"):
     wide = [t for t in c["topics"] if theme in t["label"] and len(t["members"]) >= 4]
     check(wide, f"a topic '{theme}' shared by at least four plans")
 
+# ---- themes by plan ---------------------------------------------------------
+st, out, err = run("compare", "--themes", "--format", "json", *samples)
+th = json.loads(out)
+equal(sorted(th), ["plans", "themes"], "compare --themes report keys")
+counts = {t["name"]: t["counts"] for t in th["themes"]}
+for i, s in enumerate(samples):
+    t = json.loads(run("--format", "json", s)[1])
+    units = [n for sec in t["children"] for n in (sec["children"] or [sec])]
+    for name, row in counts.items():
+        equal(row[i], sum(name in u["themes"] for u in units), f"--themes: {name} counted in {os.path.basename(s)}")
+check(all(counts[t][i] > 0 for t in ("双减", "师德师风") for i in range(len(samples)) if i != 1),
+      "双减 and 师德师风 in every plan with numbered items")
+for cols in (80, 160):
+    st, out, err = run("compare", "--themes", "--width", str(cols), *samples)
+    lines = out.decode().split("\n")[:-1]
+    check(st == 0 and all(width(l, 1) == cols for l in lines), f"compare --themes: every line {cols} wide")
+
 # ---- usage ---------------------------------------------------------------
 for args, msg in [(["diff", xinzhou], "planparse: diff compares two plans, not 1"),
                   (["compare", xinzhou], "planparse: compare needs at least two plans, not 1"),
