@@ -52,6 +52,11 @@ equal(len(t["children"][0]["children"]), 2, "（二） closes （一）")
 w = [x["message"] for x in t["warnings"]]
 equal(len([m for m in w if "section 12" in m]), 1, f"section 12 after 1 warns: {w}")
 
+# Spaces inside the brackets of a label.
+t = parse("一、总体要求\n（ 一 ）加强党建。内容。\n（ 1 ）细化。\n")
+sub = t["children"][0]["children"][0]
+equal((sub["label"], sub["number"], sub["children"][0]["number"]), ("（ 一 ）", 1, 1), "（ 一 ） and （ 1 ）")
+
 # "一以贯之" opens no section; "一是" neither.
 t = parse(HEAD + "一以贯之推动党建。\n一是加强领导。\n")
 equal(len(t["children"]), 1, "一以贯之 and 一是 are body text")
