@@ -31,46 +31,49 @@ static const pp_grammar *choose(pp_doc *d, const pp_grammars *set, const pp_line
   return best;
 }
 
-/* Matches of rule r in s, stopping at max. */
-static int count(pp_matcher *m, const pp_rule *r, const char *s, int max) {
+/* Adds to hits[t] each match of theme t in s, one scan for all themes. */
+static void scan_themes(pp_matcher *m, const pp_grammar *th, const char *s, int *hits) {
   size_t n = strlen(s), off = 0;
-  int k = 0;
-  while (k < max && off <= n) {
-    pp_norm v;
-    memset(&v, 0, sizeof v);
+  pp_norm v;
+  memset(&v, 0, sizeof v);
+  while (off <= n) {
     v.s = (char *)s + off;
     v.len = n - off;
-    if (pp__match(m, r, &v) != PP_MATCH_YES)
+    if (pp__match(m, th->all_themes, &v) != PP_MATCH_YES)
       break;
     size_t a, b;
+    for (size_t t = 0; t < th->nthemes; t++)
+      if (!pp__group(m, th->theme_group[t], &a, &b)) {
+        hits[t]++;
+        break;
+      }
     pp__group(m, 0, &a, &b);
-    k++;
     off += b > a ? b : a + 1;
   }
-  return k;
 }
 
 /* Every node's themes: a pattern in its title, or twice in its text. */
 static void tag_themes(pp_doc *d, const pp_grammar *th, pp_matcher *m) {
+  int *title = pp__alloc(&d->arena, (th->nthemes + 1) * sizeof *title);
+  int *text = pp__alloc(&d->arena, (th->nthemes + 1) * sizeof *text);
   pp_iter it;
   pp_iter_init(&it, d);
   pp_node *n;
   while ((n = (pp_node *)pp_iter_next(&it, NULL))) {
-    for (size_t t = 0; t < th->nthemes; t++) {
-      const pp_theme *T = &th->themes[t];
-      int hits = 0, in_title = 0;
-      for (size_t r = 0; r < T->nrules && !in_title && hits < 2; r++) {
-        in_title = count(m, &T->rules[r], n->title, 1) > 0;
-        hits += count(m, &T->rules[r], n->text, 2 - hits);
-      }
-      if (!in_title && hits < 2)
-        continue;
-      const char **v = pp__alloc(&d->arena, (n->nthemes + 1) * sizeof *v);
-      if (n->nthemes)
-        memcpy(v, n->themes, n->nthemes * sizeof *v);
-      v[n->nthemes++] = T->name;
-      n->themes = v;
-    }
+    memset(title, 0, th->nthemes * sizeof *title);
+    memset(text, 0, th->nthemes * sizeof *text);
+    scan_themes(m, th, n->title, title);
+    scan_themes(m, th, n->text, text);
+    size_t k = 0;
+    for (size_t t = 0; t < th->nthemes; t++)
+      k += title[t] || text[t] >= 2;
+    if (!k)
+      continue;
+    const char **v = pp__alloc(&d->arena, k * sizeof *v);
+    for (size_t t = 0; t < th->nthemes; t++)
+      if (title[t] || text[t] >= 2)
+        v[n->nthemes++] = th->themes[t].name;
+    n->themes = v;
   }
 }
 

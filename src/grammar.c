@@ -455,6 +455,23 @@ static pp_grammar *build_themes(pp_grammar *g, loader *L, const ynode *root) {
     if (compile(L, &t->rules[t->nrules++], joined, ps->kids[0]->line, what))
       return NULL;
   }
+  /* And all themes as one pattern, so a text is scanned once: each theme
+   * is the named group t<i>. */
+  size_t total = 1;
+  for (size_t i = 0; i < g->nthemes; i++)
+    total += strlen(g->themes[i].rules[0].src) + 32;
+  char *all = pp__alloc(L->a, total), *o = all;
+  for (size_t i = 0; i < g->nthemes; i++)
+    o += sprintf(o, "%s(?<t%zu>%s)", i ? "|" : "", i, g->themes[i].rules[0].src);
+  g->all_themes = pp__alloc(L->a, sizeof *g->all_themes);
+  if (compile(L, g->all_themes, all, tv->line, "themes"))
+    return NULL;
+  g->theme_group = pp__alloc(L->a, (g->nthemes + 1) * sizeof *g->theme_group);
+  for (size_t i = 0; i < g->nthemes; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "t%zu", i);
+    g->theme_group[i] = pcre2_substring_number_from_name(g->all_themes->re, (PCRE2_SPTR)name);
+  }
   return g;
 }
 
@@ -516,6 +533,8 @@ static void grammar_free(pp_grammar *g) {
   for (size_t i = 0; i < g->nthemes; i++)
     for (size_t j = 0; j < g->themes[i].nrules; j++)
       pcre2_code_free(g->themes[i].rules[j].re);
+  if (g->all_themes)
+    pcre2_code_free(g->all_themes->re);
   for (size_t i = 0; i < g->nmeta; i++)
     pcre2_code_free(g->meta[i].rule.re);
   if (g->article)

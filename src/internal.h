@@ -241,6 +241,8 @@ struct pp_grammar {
   size_t nmeta;
   pp_theme *themes; /* a themes file has these and no levels */
   size_t nthemes;
+  pp_rule *all_themes; /* every theme at once: group t<i> is theme i */
+  int *theme_group;    /* capture group of each theme in all_themes */
 };
 /* The themes of the set (from its first themes file), or NULL. */
 const pp_grammar *pp__set_themes(const pp_grammars *set);
