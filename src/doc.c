@@ -32,7 +32,12 @@ static const pp_grammar *choose(pp_doc *d, const pp_grammars *set, const pp_line
 }
 
 /* Adds to hits[t] each match of theme t in s, one scan for all themes. */
-static void scan_themes(pp_matcher *m, const pp_grammar *th, const char *s, int *hits) {
+static void scan_themes(pp_matcher *m, const pp_grammar *th, const char *s, int *hits,
+                        size_t *last_end) {
+  if (th->ac) {
+    pp__ac_scan(th->ac, s, hits, last_end, th->nthemes);
+    return;
+  }
   size_t n = strlen(s), off = 0;
   pp_norm v;
   memset(&v, 0, sizeof v);
@@ -56,14 +61,15 @@ static void scan_themes(pp_matcher *m, const pp_grammar *th, const char *s, int 
 static void tag_themes(pp_doc *d, const pp_grammar *th, pp_matcher *m) {
   int *title = pp__alloc(&d->arena, (th->nthemes + 1) * sizeof *title);
   int *text = pp__alloc(&d->arena, (th->nthemes + 1) * sizeof *text);
+  size_t *last_end = pp__alloc(&d->arena, (th->nthemes + 1) * sizeof *last_end);
   pp_iter it;
   pp_iter_init(&it, d);
   pp_node *n;
   while ((n = (pp_node *)pp_iter_next(&it, NULL))) {
     memset(title, 0, th->nthemes * sizeof *title);
     memset(text, 0, th->nthemes * sizeof *text);
-    scan_themes(m, th, n->title, title);
-    scan_themes(m, th, n->text, text);
+    scan_themes(m, th, n->title, title, last_end);
+    scan_themes(m, th, n->text, text, last_end);
     size_t k = 0;
     for (size_t t = 0; t < th->nthemes; t++)
       k += title[t] || text[t] >= 2;

@@ -405,6 +405,116 @@ static int parse_meta(loader *L, pp_grammar *g, const ynode *mv) {
   return 0;
 }
 
+/* A pattern that is a plain word (regex escapes of punctuation allowed),
+ * unescaped into the arena; NULL when it needs a regex. */
+static char *plain_word(pp_arena *a, const char *p) {
+  size_t n = strlen(p);
+  char *o = pp__alloc(a, n + 1), *q = o;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)p[i];
+    if (c == '\\') {
+      unsigned char e = (unsigned char)p[i + 1];
+      if (!e || (e < 0x80 && (e == '_' || (e >= '0' && e <= '9') ||
+                                ((e | 32) >= 'a' && (e | 32) <= 'z'))))
+        return NULL; /* \d, \s, \1 ... are regex */
+      *q++ = (char)e;
+      i++;
+    } else if (c < 0x80 && strchr(".^$|?*+()[]{}", c))
+      return NULL;
+    else
+      *q++ = (char)c;
+  }
+  *q = 0;
+  return q > o ? o : NULL;
+}
+
+/* The themes' words in one automaton, when every pattern is a word. */
+static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
+  size_t nwords = 0, total = 1;
+  for (size_t i = 0; i < tv->n; i++) {
+    const ynode *ps = get(tv->kids[i], "patterns");
+    for (size_t j = 0; j < ps->n; j++) {
+      char *w = plain_word(a, ps->kids[j]->value);
+      if (!w)
+        return;
+      nwords++;
+      total += strlen(w);
+    }
+  }
+  pp_ac *ac = pp__alloc(a, sizeof *ac);
+  ac->next = pp__alloc(a, total * sizeof *ac->next);
+  ac->word = pp__alloc(a, total * sizeof *ac->word);
+  ac->dict = pp__alloc(a, total * sizeof *ac->dict);
+  ac->theme = pp__alloc(a, (nwords + 1) * sizeof *ac->theme);
+  ac->len = pp__alloc(a, (nwords + 1) * sizeof *ac->len);
+  memset(ac->next, 0xFF, total * sizeof *ac->next);
+  ac->word[0] = ac->dict[0] = -1;
+  ac->nstates = 1;
+  for (size_t i = 0; i < tv->n; i++) {
+    const ynode *ps = get(tv->kids[i], "patterns");
+    for (size_t j = 0; j < ps->n; j++) {
+      const char *w = plain_word(a, ps->kids[j]->value);
+      int32_t s = 0;
+      for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+        if (ac->next[s][*p] < 0) {
+          ac->word[ac->nstates] = ac->dict[ac->nstates] = -1;
+          ac->next[s][*p] = (int32_t)ac->nstates++;
+        }
+        s = ac->next[s][*p];
+      }
+      if (ac->word[s] < 0) { /* a word listed twice counts once */
+        ac->word[s] = (int32_t)ac->nwords;
+        ac->theme[ac->nwords] = (int)i;
+        ac->len[ac->nwords++] = strlen(w);
+      }
+    }
+  }
+  /* Breadth first: failure links, folded into the goto table. */
+  int32_t *queue = pp__alloc(a, ac->nstates * sizeof *queue), *fail = pp__alloc(a, ac->nstates * sizeof *fail);
+  size_t head = 0, tail = 0;
+  for (int c = 0; c < 256; c++) {
+    int32_t t = ac->next[0][c];
+    if (t < 0)
+      ac->next[0][c] = 0;
+    else {
+      fail[t] = 0;
+      queue[tail++] = t;
+    }
+  }
+  while (head < tail) {
+    int32_t s = queue[head++];
+    ac->dict[s] = ac->word[fail[s]] >= 0 ? fail[s] : ac->dict[fail[s]];
+    for (int c = 0; c < 256; c++) {
+      int32_t t = ac->next[s][c];
+      if (t < 0)
+        ac->next[s][c] = ac->next[fail[s]][c];
+      else {
+        fail[t] = ac->next[fail[s]][c];
+        queue[tail++] = t;
+      }
+    }
+  }
+  g->ac = ac;
+}
+
+void pp__ac_scan(const pp_ac *ac, const char *s, int *hits, size_t *last_end, size_t nthemes) {
+  for (size_t t = 0; t < nthemes; t++)
+    last_end[t] = 0;
+  int32_t st = 0;
+  for (size_t i = 0; s[i]; i++) {
+    st = ac->next[st][(unsigned char)s[i]];
+    for (int32_t k = ac->word[st] >= 0 ? st : ac->dict[st]; k >= 0; k = ac->dict[k]) {
+      int32_t w = ac->word[k];
+      int t = ac->theme[w];
+      size_t start = i + 1 - ac->len[w];
+      if (start >= last_end[t]) {
+        hits[t]++;
+        last_end[t] = i + 1;
+      }
+    }
+  }
+}
+
 /* A themes file: name, description, and a list of {name, patterns}. */
 static pp_grammar *build_themes(pp_grammar *g, loader *L, const ynode *root) {
   static const char *const keys[] = {"name", "description", "themes", NULL};
@@ -466,6 +576,7 @@ static pp_grammar *build_themes(pp_grammar *g, loader *L, const ynode *root) {
   g->all_themes = pp__alloc(L->a, sizeof *g->all_themes);
   if (compile(L, g->all_themes, all, tv->line, "themes"))
     return NULL;
+  build_ac(g, L->a, tv);
   g->theme_group = pp__alloc(L->a, (g->nthemes + 1) * sizeof *g->theme_group);
   for (size_t i = 0; i < g->nthemes; i++) {
     char name[32];

@@ -243,7 +243,22 @@ struct pp_grammar {
   size_t nthemes;
   pp_rule *all_themes; /* every theme at once: group t<i> is theme i */
   int *theme_group;    /* capture group of each theme in all_themes */
+  struct pp_ac *ac;    /* when every theme pattern is a plain word */
 };
+
+/* Aho-Corasick over UTF-8 bytes (grammar.c): one pass over a text finds
+ * every theme word; used when no theme pattern needs a regex. */
+typedef struct pp_ac {
+  int32_t (*next)[256]; /* goto, completed with failure links */
+  int32_t *word;        /* the word ending at a state, or -1 */
+  int32_t *dict;        /* the next state on the failure chain with a word */
+  int *theme;           /* per word: its theme */
+  size_t *len;          /* per word: its length in bytes */
+  size_t nstates, nwords;
+} pp_ac;
+/* Adds to hits[t] the matches of theme t in s that do not overlap an
+ * earlier match of the same theme. */
+void pp__ac_scan(const pp_ac *ac, const char *s, int *hits, size_t *last_end, size_t nthemes);
 /* The themes of the set (from its first themes file), or NULL. */
 const pp_grammar *pp__set_themes(const pp_grammars *set);
 
