@@ -159,6 +159,13 @@ pp_doc *pp_doc_parse(const char *data, size_t len, const pp_options *opt,
   pp__build(d, g, &ls, &st.m, &st.nm);
   if (pp__set_themes(opt->grammars))
     tag_themes(d, pp__set_themes(opt->grammars), &st.m);
+  {
+    pp_iter it;
+    pp_node *n;
+    pp_iter_init(&it, d);
+    while ((n = (pp_node *)pp_iter_next(&it, NULL)))
+      pp__targets(d, n);
+  }
   pp__undefer(&d->arena, &st);
   pp__undefer(&d->arena, d);
   state_free(&st);

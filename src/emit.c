@@ -95,6 +95,32 @@ static void node_open(const pp_node *n, pp_writer *w) {
   for (size_t i = 0; i < n->nthemes; i++)
     w->str(w, n->themes[i]);
   w->seq_end(w);
+  w->key(w, "targets");
+  w->seq_begin(w, 0);
+  for (size_t i = 0; i < n->ntargets; i++) {
+    const pp_target *t = &n->targets[i];
+    char num[64];
+    w->map_begin(w);
+    kv_str(w, "text", t->text);
+    kv_str(w, "indicator", t->indicator);
+    w->key(w, "value");
+    snprintf(num, sizeof num, "%g", t->value);
+    w->lit(w, num);
+    if (t->range) {
+      w->key(w, "range");
+      w->seq_begin(w, 1);
+      w->lit(w, num);
+      snprintf(num, sizeof num, "%g", t->high);
+      w->lit(w, num);
+      w->seq_end(w);
+    }
+    kv_str(w, "unit", t->unit);
+    kv_str(w, "comparator", t->comparator);
+    if (t->bound)
+      kv_str(w, "bound", t->bound);
+    w->map_end(w);
+  }
+  w->seq_end(w);
   lines(w, n->first, n->last);
   w->key(w, "children");
   w->seq_begin(w, 0);

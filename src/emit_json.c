@@ -130,12 +130,17 @@ static void j_real(pp_writer *w, double v) {
   pp__buf_printf(w->out, "%.3f", v);
 }
 
+static void j_lit(pp_writer *w, const char *v) {
+  before((jstate *)w);
+  pp__buf_puts(w->out, v);
+}
+
 void *pp__json_writer_new(pp_buf *out, pp_writer **w, int compact) {
   jstate *s = calloc(1, sizeof *s);
   if (!s)
     return NULL;
   s->compact = compact;
-  s->w = (pp_writer){j_map_begin, j_map_end, j_seq_begin, j_seq_end, j_key, j_str, j_num, j_real, out, 0};
+  s->w = (pp_writer){j_map_begin, j_map_end, j_seq_begin, j_seq_end, j_key, j_str, j_num, j_real, j_lit, out, 0};
   *w = &s->w;
   return s;
 }

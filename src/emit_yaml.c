@@ -111,6 +111,8 @@ static void y_real(pp_writer *w, double v) {
   scalar((ystate *)w, tmp, YAML_PLAIN_SCALAR_STYLE, 1);
 }
 
+static void y_lit(pp_writer *w, const char *v) { scalar((ystate *)w, v, YAML_PLAIN_SCALAR_STYLE, 1); }
+
 void *pp__yaml_writer_new(pp_buf *out, pp_writer **w) {
   ystate *s = calloc(1, sizeof *s);
   if (!s)
@@ -123,7 +125,7 @@ void *pp__yaml_writer_new(pp_buf *out, pp_writer **w) {
   yaml_emitter_set_unicode(&s->em, 1);
   yaml_emitter_set_width(&s->em, -1);
   yaml_emitter_set_indent(&s->em, 2);
-  s->w = (pp_writer){y_map_begin, y_map_end, y_seq_begin, y_seq_end, y_key, y_str, y_num, y_real, out, 0};
+  s->w = (pp_writer){y_map_begin, y_map_end, y_seq_begin, y_seq_end, y_key, y_str, y_num, y_real, y_lit, out, 0};
   yaml_event_t ev;
   emit(s, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
   emit(s, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));

@@ -282,6 +282,16 @@ long pp__numeral(const char *s, size_t n, int style);
 
 /* ---- document (tree.c) ---------------------------------------------------- */
 
+/* A numeric target of a node (targets.c). */
+typedef struct pp_target {
+  const char *text, *indicator, *unit, *comparator;
+  const char *bound; /* decrease_by / increase_by with 以上 or 以内, else NULL */
+  double value, high;
+  int range;         /* value-high, as in 3-5所 */
+} pp_target;
+/* Finds the targets in n's text. */
+void pp__targets(pp_doc *d, pp_node *n);
+
 typedef struct pp_field_val {
   const char *name;
   const char **values;
@@ -297,6 +307,8 @@ struct pp_node {
   size_t nfields, capfields;
   const char **themes;
   size_t nthemes;
+  pp_target *targets;
+  size_t ntargets;
   struct pp_node *parent, *first_child, *last_child, *next;
   int level;
 };
@@ -392,6 +404,7 @@ struct pp_writer {
   void (*str)(pp_writer *w, const char *s); /* NULL emits null */
   void (*num)(pp_writer *w, long v);
   void (*real)(pp_writer *w, double v); /* three decimals */
+  void (*lit)(pp_writer *w, const char *number); /* a number as written */
   pp_buf *out;
   int failed;
 };

@@ -149,4 +149,12 @@ equal([(r["line"], r["text"]) for r in t["removed"]],
       "breadcrumb, font control, view counter and editor credit removed")
 equal((t["meta"]["published"], of_kind(t, "item")[0]["text"]), ("2024-03-01 09:00", "内容。"), "the rest stays")
 
+# Targets: numbers with units, bound by the words around them.
+t = parse(HEAD + "1.推进工作。确保覆盖率不低于90%，辍学率控制在1%以内，新建幼儿园3-5所，"
+          "实施第二批试点，开展“1+X”证书试点，2023年3月完成，经费增加200万元。\n")
+got = [(x["indicator"], x["value"], x["unit"], x["comparator"], x.get("range")) for x in of_kind(t, "item")[0]["targets"]]
+equal(got, [("覆盖率", 90, "%", "at_least", None), ("辍学率", 1, "%", "at_most", None),
+            ("新建幼儿园", 3, "所", "equals", [3, 5]), ("经费", 200, "万元", "increase_by", None)],
+      "targets, and what is no target (第二批, 1+X, 2023年3月)")
+
 done("matching")

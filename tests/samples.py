@@ -176,4 +176,45 @@ for name, number, theme in [("xinzhou-2023.txt", 11, "双减"), ("wafangdian-202
     check(theme in themes(name, number), f"{name} item {number} has the theme {theme}")
 check("双减" not in themes("xinzhou-2023.txt", 17), "xinzhou item 17 (师德师风) is not about 双减")
 
+# ---- targets, as read by hand (issue 7's examples) ------------------------
+def targets(name, number=None, title=None):
+    t = tree(os.path.join(SAMPLES, name))
+    node = items_by_number(t)[number] if number else next(n for n in t["children"] if n["title"] == title)
+    return [(x["indicator"], x["value"], x["unit"], x["comparator"], x.get("bound"), x.get("range"))
+            for x in node["targets"]]
+
+
+def has(got, indicator, value, unit, comparator, bound=None, rng=None, what=""):
+    hits = [g for g in got if indicator in g[0] and g[1:] == (value, unit, comparator, bound, rng)]
+    check(hits, f"{what}: {indicator} {comparator} {value}{unit} in {got}")
+
+
+x9 = targets("xinzhou-2023.txt", 9)
+has(x9, "新改扩建", 6, "所", "equals", what="xinzhou 9")
+check(any("公办园" in g[0] and g[1] == 6 for g in x9), "xinzhou 9: the 6 are 公办园")
+has(x9, "县级公办在园幼儿占比", 55, "%", "at_least", what="xinzhou 9")
+w9 = targets("wafangdian-2023.txt", 9)
+has(w9, "公办幼儿园在园幼儿占比", 50, "%", "equals", what="wafangdian 9")
+has(w9, "普惠园覆盖率", 85, "%", "equals", what="wafangdian 9")
+j2 = targets("jinfeng-2023.txt", 2)
+for ind, v in [("党支部规范化率", 90), ("优良率", 56), ("“四星级”“五星级”", 22), ("中小学校专任教师党员比例", 35)]:
+    has(j2, ind, v, "%", "equals", what="jinfeng 2")
+j7 = targets("jinfeng-2023.txt", 7)
+has(j7, "学生近视率", 0.5, "%", "decrease_by", "at_least", what="jinfeng 7")
+has(j7, "近视防控示范校", 4, "所", "equals", what="jinfeng 7")
+has(j7, "市级劳动教育精品课", 3, "节", "equals", rng=[3, 5], what="jinfeng 7")
+lv = targets("lvliang-2022.txt", title="着力补齐基础教育短板")
+has(lv, "普惠性幼儿园", 48, "所", "equals", what="lvliang")
+has(lv, "公办率", 55, "%", "at_least", what="lvliang")
+has(lv, "普惠率", 80, "%", "at_least", what="lvliang")
+has(lv, "撤并", 110, "所", "equals", what="lvliang")
+# No years, dates, ordinals, model names or quoted slogans.
+for name in ("xinzhou-2023.txt", "suizhou-2023.txt", "jinfeng-2023.txt"):
+    t = tree(os.path.join(SAMPLES, name))
+    every = [x for n in of_kind(t, "item") for x in n["targets"]]
+    check(not any(x["unit"] in ("年", "月", "日", "号") for x in every), f"{name}: no dates as targets")
+    check(not any(x["value"] in (2022, 2023, 2024, 12345) for x in every), f"{name}: no years or 12345")
+s25 = targets("suizhou-2023.txt", 25)
+check(not any(g[1] == 100 for g in s25), f"suizhou 25: “四个100%” is a slogan, not a target: {s25}")
+
 done("samples")
