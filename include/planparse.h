@@ -231,6 +231,11 @@ PP_API char *pp_compare_render(const pp_compare *c, const pp_view *v, size_t *le
  * (YAML/JSON: plans, themes as {name, counts}). */
 PP_API char *pp_themes_render(const pp_compare *c, const pp_view *v, size_t *len,
                               pp_error *err);
+/* Targets whose indicators mean the same thing, grouped across plans
+ * (YAML/JSON: plans, groups of members {plan, path, indicator, comparator,
+ * value, unit, text}); CSV/TSV: one row per target of every plan. */
+PP_API char *pp_targets_render(const pp_compare *c, const pp_view *v, size_t *len,
+                               pp_error *err);
 
 /* "0.1.0"; static storage. */
 PP_API const char *pp_version(void);

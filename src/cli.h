@@ -16,7 +16,7 @@ typedef struct cli {
   const char *encoding;
   const char *outdir;     /* -o DIR */
   const char *files_from; /* --files-from FILE */
-  int lossy, list, simplify, quiet, themes;
+  int lossy, list, simplify, quiet, themes, targets;
   int jobs;               /* -j N; 0: the number of cores */
   double threshold;
   int width, ambiguous, color; /* color: -1 auto */

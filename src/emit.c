@@ -255,7 +255,7 @@ const char *pp_table_header(pp_format format) {
 
 /* A CSV field is quoted when it must be (RFC 4180); a TSV field cannot
  * hold tabs or line breaks, so they become spaces. */
-static void cell(pp_buf *out, const char *s, char sep) {
+void pp__table_cell(pp_buf *out, const char *s, char sep) {
   if (!s)
     s = "";
   if (sep == '\t') {
@@ -312,7 +312,7 @@ void pp__emit_table(const pp_doc *d, char sep, pp_buf *out) {
     for (int k = 0; k < 7; k++) {
       if (k)
         pp__buf_put(out, &sep, 1);
-      cell(out, cols[k], sep);
+      pp__table_cell(out, cols[k], sep);
     }
     pp__buf_put(out, "\n", 1);
   }

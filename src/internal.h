@@ -416,6 +416,8 @@ const char *pp__yaml_writer_finish(void *state);
 void *pp__json_writer_new(pp_buf *out, pp_writer **w, int compact);
 /* CSV or TSV rows (no header) of a document's work units. */
 void pp__emit_table(const pp_doc *d, char sep, pp_buf *out);
+/* One CSV (sep ',') or TSV cell, quoted or cleaned as the format needs. */
+void pp__table_cell(pp_buf *out, const char *s, char sep);
 const char *pp__json_writer_finish(void *state);
 /* Frees a writer without finishing it; for pp__defer. */
 void pp__yaml_writer_abort(void *state);

@@ -45,6 +45,8 @@ static const char usage_text[] =
     "\n"
     "Options of diff and compare:\n"
     "      --themes           compare: count each plan's items per policy theme\n"
+    "      --targets          compare: line up numeric targets that mean the same\n"
+    "                         thing (also --format csv or tsv: a row per target)\n"
     "  -t, --threshold X      least similarity (0 to 1) for two items to be\n"
     "                         paired (default 0.17)\n"
     "  -w, --width N          terminal view width in columns (default: the\n"
@@ -150,6 +152,7 @@ static int report_plans(const char **files, int n, const cli *c, const pp_gramma
     pp_view v = {c->format_set ? c->format : PP_FORMAT_TEXT, c->width, c->ambiguous, c->color};
     out = c->cmd == CMD_DIFF ? pp_diff_render(cmp, 0, 1, &v, &olen, &e)
           : c->themes        ? pp_themes_render(cmp, &v, &olen, &e)
+          : c->targets       ? pp_targets_render(cmp, &v, &olen, &e)
                              : pp_compare_render(cmp, &v, &olen, &e);
     if (!out)
       status = e.status;
@@ -240,6 +243,8 @@ static int parse_args(int argc, char **argv, cli *c, const char **files, int *nf
         c->format = PP_FORMAT_JSON;
       else if (strcmp(val, "text") == 0 && c->cmd != CMD_CONVERT)
         c->format = PP_FORMAT_TEXT;
+      else if ((strcmp(val, "csv") == 0 || strcmp(val, "tsv") == 0) && c->cmd == CMD_COMPARE)
+        c->format = val[0] == 'c' ? PP_FORMAT_CSV : PP_FORMAT_TSV;
       else if (strcmp(val, "jsonl") == 0 && c->cmd == CMD_CONVERT)
         c->format = PP_FORMAT_JSONL;
       else if (strcmp(val, "csv") == 0 && c->cmd == CMD_CONVERT)
@@ -310,6 +315,8 @@ static int parse_args(int argc, char **argv, cli *c, const char **files, int *nf
       c->quiet = 1;
     else if (strcmp(a, "--themes") == 0 && c->cmd == CMD_COMPARE)
       c->themes = 1;
+    else if (strcmp(a, "--targets") == 0 && c->cmd == CMD_COMPARE)
+      c->targets = 1;
     else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       fputs(usage_text, stdout);
       return fclose(stdout) ? PP_ERR_IO : 0;

@@ -673,7 +673,10 @@ static void compare_data(const pp_compare *c, pp_writer *w) {
 
 /* ---- entry points ------------------------------------------------------ */
 
-enum { COMPARE = -1, THEMES = -2 }; /* report kinds, where A is no plan */
+enum { COMPARE = -1, THEMES = -2, TARGETS = -3 }; /* report kinds, where A is no plan */
+static void targets_text(const pp_compare *c, const pp_view *v, pp_buf *out, pp_arena *a);
+static void targets_data(const pp_compare *c, pp_writer *w, pp_arena *a);
+static void targets_table(const pp_compare *c, char sep, pp_buf *out, pp_arena *a);
 
 static char *render(const pp_compare *c, long A, long B, const pp_view *v, size_t *len,
                     pp_error *err) {
@@ -694,9 +697,18 @@ static char *render(const pp_compare *c, long A, long B, const pp_view *v, size_
       diff_text(c, (size_t)A, (size_t)B, v, &out, &a);
     else if (A == THEMES)
       themes_text(c, v, &out, &a);
+    else if (A == TARGETS)
+      targets_text(c, v, &out, &a);
     else
       compare_text(c, v, &out, &a);
     if (out.failed)
+      problem = "out of memory";
+  } else if (v->format == PP_FORMAT_CSV || v->format == PP_FORMAT_TSV) {
+    if (A == TARGETS)
+      targets_table(c, v->format == PP_FORMAT_CSV ? ',' : '\t', &out, &a);
+    else
+      problem = "csv and tsv are for --targets";
+    if (!problem && out.failed)
       problem = "out of memory";
   } else {
     pp_writer *w;
@@ -710,6 +722,8 @@ static char *render(const pp_compare *c, long A, long B, const pp_view *v, size_
         diff_data(c, (size_t)A, (size_t)B, w, &a);
       else if (A == THEMES)
         themes_data(c, w, &a);
+      else if (A == TARGETS)
+        targets_data(c, w, &a);
       else
         compare_data(c, w);
       pp__undefer(&a, st);
@@ -747,4 +761,208 @@ char *pp_compare_render(const pp_compare *c, const pp_view *v, size_t *len, pp_e
 
 char *pp_themes_render(const pp_compare *c, const pp_view *v, size_t *len, pp_error *err) {
   return render(c, THEMES, -1, v, len, err);
+}
+
+/* ---- targets across plans ------------------------------------------------ */
+
+typedef struct tref {
+  size_t plan, unit;
+  const pp_target *t;
+  size_t group;
+} tref;
+
+/* Character pairs of an indicator, for likeness: 公办率 and 公办幼儿园在园
+ * 幼儿占比 share 公办.  Returns the count; pairs are code point pairs. */
+static size_t bigrams(const char *s, uint64_t *out, size_t max) {
+  size_t n = strlen(s), k = 0;
+  uint32_t prev = 0;
+  for (size_t i = 0; i < n && k < max;) {
+    int l;
+    uint32_t c = pp__utf8_next(s + i, n - i, &l);
+    i += (size_t)l;
+    if (c < 0x3400) { /* quotes, brackets, digits: no part of the name */
+      prev = 0;
+      continue;
+    }
+    if (prev)
+      out[k++] = (uint64_t)prev << 32 | c;
+    prev = c;
+  }
+  return k;
+}
+
+static double likeness(const char *a, const char *b) {
+  uint64_t x[64], y[64];
+  size_t nx = bigrams(a, x, 64), ny = bigrams(b, y, 64), common = 0;
+  if (!nx || !ny)
+    return strcmp(a, b) == 0;
+  for (size_t i = 0; i < nx; i++)
+    for (size_t j = 0; j < ny; j++)
+      if (x[i] == y[j]) {
+        common++;
+        break;
+      }
+  return (double)common / (double)(nx < ny ? nx : ny); /* overlap coefficient */
+}
+
+/* Do two units speak to a policy theme in common?  覆盖率 of 平安校园 and of
+ * 普惠园 are different measures; their items' themes tell them apart. */
+static int share_theme(const pp_node *a, const pp_node *b) {
+  for (size_t i = 0; i < a->nthemes; i++)
+    for (size_t j = 0; j < b->nthemes; j++)
+      if (strcmp(a->themes[i], b->themes[j]) == 0)
+        return 1;
+  return 0;
+}
+
+static int percent(const pp_target *t) {
+  return strcmp(t->unit, "%") == 0 || strstr(t->unit, "百分点") != NULL;
+}
+
+/* Every target of every plan's work units, grouped: two targets are in one
+ * group when their units are of a kind (share or count) and their
+ * indicators share half their character pairs or more, and their items
+ * a policy theme.  Groups number from 1;
+ * a group of one plan's targets only is 0. */
+static tref *collect_targets(const pp_compare *c, pp_arena *a, size_t *count, size_t *groups) {
+  tref *v = NULL;
+  size_t n = 0, cap = 0;
+  for (size_t p = 0; p < pp_compare_plan_count(c); p++)
+    for (size_t i = 0; i < pp_compare_unit_count(c, p); i++) {
+      const pp_node *u = pp_compare_unit(c, p, i);
+      for (size_t k = 0; k < u->ntargets; k++) {
+        v = pp__grow(a, v, n, &cap, sizeof *v);
+        v[n++] = (tref){p, i, &u->targets[k], 0};
+      }
+    }
+  size_t g = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (v[i].group)
+      continue;
+    int other_plan = 0;
+    for (size_t j = i + 1; j < n; j++)
+      if (!v[j].group && v[j].plan != v[i].plan && percent(v[j].t) == percent(v[i].t) &&
+          likeness(v[i].t->indicator, v[j].t->indicator) >= 0.5 &&
+          share_theme(pp_compare_unit(c, v[i].plan, v[i].unit),
+                      pp_compare_unit(c, v[j].plan, v[j].unit))) {
+        if (!other_plan)
+          g++, other_plan = 1, v[i].group = g;
+        v[j].group = g;
+      }
+  }
+  *count = n;
+  *groups = g;
+  return v;
+}
+
+static void target_text(const pp_target *t, char *buf, size_t n) {
+  const char *c = strcmp(t->comparator, "at_least") == 0      ? "≥"
+                  : strcmp(t->comparator, "at_most") == 0     ? "≤"
+                  : strcmp(t->comparator, "decrease_by") == 0 ? "−"
+                  : strcmp(t->comparator, "increase_by") == 0 ? "+"
+                                                              : "";
+  if (t->range)
+    snprintf(buf, n, "%s%g-%g%s", c, t->value, t->high, t->unit);
+  else
+    snprintf(buf, n, "%s%g%s%s", c, t->value, t->unit, t->bound ? "+" : "");
+}
+
+static void targets_text(const pp_compare *c, const pp_view *v, pp_buf *out, pp_arena *a) {
+  size_t n, groups, np = pp_compare_plan_count(c);
+  tref *r = collect_targets(c, a, &n, &groups);
+  banner(out, a, "Targets that mean the same thing, by plan", v);
+  for (size_t g = 1; g <= groups; g++) {
+    pad(out, (size_t)v->width, '-');
+    pp__buf_put(out, "\n", 1);
+    for (size_t p = 0; p < np; p++)
+      for (size_t i = 0; i < n; i++)
+        if (r[i].group == g && r[i].plan == p) {
+          char val[96];
+          target_text(r[i].t, val, sizeof val);
+          banner(out, a,
+                 pp__printf(a, "%s %s: %s %s", pp__plan_name(a, pp__compare_doc(c, p)),
+                            pp_compare_unit_path(c, p, r[i].unit), r[i].t->indicator, val),
+                 v);
+        }
+  }
+  pad(out, (size_t)v->width, '-');
+  pp__buf_put(out, "\n", 1);
+}
+
+static void target_fields(pp_writer *w, const pp_compare *c, const tref *r) {
+  char num[64];
+  w->key(w, "plan");
+  w->str(w, pp_doc_source(pp__compare_doc(c, r->plan)));
+  w->key(w, "path");
+  w->str(w, pp_compare_unit_path(c, r->plan, r->unit));
+  w->key(w, "indicator");
+  w->str(w, r->t->indicator);
+  w->key(w, "comparator");
+  w->str(w, r->t->comparator);
+  w->key(w, "value");
+  snprintf(num, sizeof num, "%g", r->t->value);
+  w->lit(w, num);
+  w->key(w, "unit");
+  w->str(w, r->t->unit);
+  w->key(w, "text");
+  w->str(w, r->t->text);
+}
+
+static void targets_data(const pp_compare *c, pp_writer *w, pp_arena *a) {
+  size_t n, groups;
+  tref *r = collect_targets(c, a, &n, &groups);
+  w->map_begin(w);
+  w->key(w, "plans");
+  w->seq_begin(w, 0);
+  for (size_t p = 0; p < pp_compare_plan_count(c); p++)
+    plan_info(w, pp__compare_doc(c, p));
+  w->seq_end(w);
+  w->key(w, "groups");
+  w->seq_begin(w, 0);
+  for (size_t g = 1; g <= groups; g++) {
+    w->map_begin(w);
+    w->key(w, "members");
+    w->seq_begin(w, 0);
+    for (size_t i = 0; i < n; i++)
+      if (r[i].group == g) {
+        w->map_begin(w);
+        target_fields(w, c, &r[i]);
+        w->map_end(w);
+      }
+    w->seq_end(w);
+    w->map_end(w);
+  }
+  w->seq_end(w);
+  w->map_end(w);
+}
+
+/* CSV (or TSV): one row per target of every plan. */
+static void targets_table(const pp_compare *c, char sep, pp_buf *out, pp_arena *a) {
+  size_t n, groups;
+  tref *r = collect_targets(c, a, &n, &groups);
+  const char *head[] = {"plan", "region", "path", "indicator", "comparator", "value", "unit", "text"};
+  for (int k = 0; k < 8; k++) {
+    if (k)
+      pp__buf_put(out, &sep, 1);
+    pp__buf_puts(out, head[k]);
+  }
+  pp__buf_put(out, "\n", 1);
+  for (size_t i = 0; i < n; i++) {
+    const pp_doc *d = pp__compare_doc(c, r[i].plan);
+    char num[64];
+    snprintf(num, sizeof num, "%g", r[i].t->value);
+    const char *cols[8] = {pp_doc_source(d), pp_doc_meta(d, "region"),
+                           pp_compare_unit_path(c, r[i].plan, r[i].unit), r[i].t->indicator,
+                           r[i].t->comparator, num, r[i].t->unit, r[i].t->text};
+    for (int k = 0; k < 8; k++) {
+      if (k)
+        pp__buf_put(out, &sep, 1);
+      pp__table_cell(out, cols[k], sep);
+    }
+    pp__buf_put(out, "\n", 1);
+  }
+}
+
+char *pp_targets_render(const pp_compare *c, const pp_view *v, size_t *len, pp_error *err) {
+  return render(c, TARGETS, -1, v, len, err);
 }

@@ -33,7 +33,7 @@ equal((st, err), (0, ""), "--help exits 0 quietly")
 help_text = out.decode()
 for opt in ["--format", "--grammar", "--list-grammars", "--encoding", "--lossy", "--simplify", "--help",
             "--version", "--threshold", "--width", "--color", "--ambiguous-width", "diff", "compare", "--output",
-            "--files-from", "--jobs", "--quiet", "jsonl", "csv", "tsv", "--themes"]:
+            "--files-from", "--jobs", "--quiet", "jsonl", "csv", "tsv", "--themes", "--targets"]:
     check(opt in help_text, f"--help mentions {opt}")
 for code in ["0  success", "1  an input", "2  usage", "3  a grammar", "4  out of memory"]:
     check(code in help_text, f"--help documents exit status '{code}'")
@@ -41,7 +41,7 @@ man_path = os.path.join(os.path.dirname(SAMPLES), "man", "planparse.1")
 man = open(man_path, encoding="utf-8").read() if os.path.exists(man_path) else ""
 for opt in ["format", "grammar", "list\\-grammars", "encoding", "lossy", "simplify", "help", "version",
             "PLANPARSE_GRAMMAR_PATH", "PLANPARSE_NO_JIT", "PLANPARSE_STATS", "threshold", "width", "color", "ambiguous\\-width",
-            "NO_COLOR", "diff", "compare", "output", "files\\-from", "jobs", "quiet", "jsonl", "csv", "tsv", "themes"]:
+            "NO_COLOR", "diff", "compare", "output", "files\\-from", "jobs", "quiet", "jsonl", "csv", "tsv", "themes", "targets"]:
     check(opt in man, f"the man page documents {opt}")
 st, out, err = run("--version")
 equal((st, out.decode().split()[0], err), (0, "planparse", ""), "--version")

@@ -1,6 +1,8 @@
 """diff and compare: the terminal views laid out by display width, marks
 for differing words and numbers, colour control, and the YAML/JSON
 reports."""
+import csv
+import io
 import json
 import os
 import re
@@ -119,6 +121,30 @@ for cols in (80, 160):
     st, out, err = run("compare", "--themes", "--width", str(cols), *samples)
     lines = out.decode().split("\n")[:-1]
     check(st == 0 and all(width(l, 1) == cols for l in lines), f"compare --themes: every line {cols} wide")
+
+# ---- targets across plans ---------------------------------------------------
+st, out, err = run("compare", "--targets", "--format", "json", *samples)
+tg = json.loads(out)
+equal(sorted(tg), ["groups", "plans"], "compare --targets report keys")
+groups = [{(os.path.basename(m["plan"]).split("-")[0], m["indicator"], m["value"]) for m in g["members"]}
+          for g in tg["groups"]]
+check({("lvliang", "公办率", 55), ("wafangdian", "公办幼儿园在园幼儿占比", 50),
+       ("xinzhou", "县级公办在园幼儿占比", 55)} in groups, f"公办 share lined up across three plans: {groups}")
+check(not any({m[0] for m in g} == {"lvliang", "wafangdian"} and any("平安" in m[1] for m in g) for g in groups),
+      "平安校园覆盖率 is not 普惠园覆盖率")
+check(all(len({m[0] for m in g}) >= 2 for g in groups), "each group spans two plans or more")
+st, out, err = run("compare", "--targets", "--format", "csv", *samples)
+rows = list(csv.reader(io.StringIO(out.decode())))
+equal(rows[0], ["plan", "region", "path", "indicator", "comparator", "value", "unit", "text"], "targets csv header")
+total = 0
+for s_ in samples:
+    t = json.loads(run("--format", "json", s_)[1])
+    total += sum(len(u["targets"]) for sec in t["children"] for u in (sec["children"] or [sec]))
+equal(len(rows) - 1, total, "targets csv: a row per target of every plan's work items")
+for cols in (80, 160):
+    st, out, err = run("compare", "--targets", "--width", str(cols), "--ambiguous-width", "2", *samples)
+    check(st == 0 and all(width(l, 2) == cols for l in out.decode().split("\n")[:-1]),
+          f"compare --targets: every line {cols} wide")
 
 # ---- usage ---------------------------------------------------------------
 for args, msg in [(["diff", xinzhou], "planparse: diff compares two plans, not 1"),
