@@ -104,7 +104,10 @@ long pp__numeral(const char *s, size_t n, int style) {
   switch (style) {
   case PP_NUM_CHINESE: return chinese(s, n);
   case PP_NUM_CIRCLED: return circled(s, n);
-  case PP_NUM_ARABIC: return arabic(s, n);
+  case PP_NUM_ARABIC: {
+    long v = arabic(s, n);
+    return v >= 0 ? v : circled(s, n); /* ⑴ and ⒈ are digits too */
+  }
   default: return -1;
   }
 }

@@ -200,6 +200,23 @@ bad_grammar("types.yaml", "name: x\nlevels: notalist\n", "planparse: G:2: 'level
 bad_grammar("types2.yaml", head + "      - [nested]\n", "planparse: G:6: level item: a pattern must be a string",
             "a pattern of the wrong type")
 
+for name, body, msg, what in [
+    ("reserved.yaml", head + "      - '^(?<label>\\d+)(?<title>.*)'\nmeta:\n  title: 'x(?<value>y)'\n",
+     "planparse: G:8: meta key 'title' is reserved", "a reserved meta key"),
+    ("split.yaml", head + "      - '^(?<label>\\d+)(?<title>.*)'\nfields:\n  - {name: a, pattern: '(?<value>a)', split: words}\n",
+     "planparse: G:8: unknown split 'words' (none, list or names)", "an unknown split"),
+    ("nopat.yaml", head + "      - '^(?<label>\\d+)(?<title>.*)'\nfields:\n  - {name: a}\n",
+     "planparse: G:8: field 'a' needs a 'pattern'", "a field without a pattern"),
+    ("style.yaml", "name: x\nlevels:\n  - name: item\n    number: roman\n    patterns: ['(?<label>x)(?<title>y)']\n",
+     "planparse: G:4: unknown number style 'roman' (arabic, chinese, circled or ordinal)", "an unknown number style"),
+    ("novalue.yaml", head + "      - '^(?<label>\\d+)(?<title>.*)'\nfields:\n  - {name: a, pattern: 'a'}\n",
+     "planparse: G:8: field a: the pattern has no (?<value>...) group", "a field pattern without value"),
+    ("notitle.yaml", head + "      - '^(?<label>\\d+)'\n", "planparse: G:6: level item: the pattern has no (?<title>...) group",
+     "a level pattern without title"),
+    ("themes-bad.yaml", "themes: [{name: x, patterns: [[1]]}]\n", "planparse: G:1: theme x: a pattern must be a string",
+     "a theme pattern of the wrong type")]:
+    bad_grammar(name, body, msg, what)
+
 # ---- output errors -------------------------------------------------------
 if os.path.exists("/dev/full"):
     with open("/dev/full", "wb") as full:

@@ -157,4 +157,13 @@ equal(got, [("覆盖率", 90, "%", "at_least", None), ("辍学率", 1, "%", "at_
             ("新建幼儿园", 3, "所", "equals", [3, 5]), ("经费", 200, "万元", "increase_by", None)],
       "targets, and what is no target (第二批, 1+X, 2023年3月)")
 
+# Every numbering a plan uses reads as its number.
+t = parse("一百零五、节\n⑴甲。\n⑵乙。\n❶丙。\n㉑丁。\n㊱戊。\n两、节\n十、节\n二十一、节\n")
+got = [(n["label"], n["number"]) for n in t["children"]]
+equal(got, [("一百零五", 105), ("两", 2), ("十", 10), ("二十一", 21)], "Chinese numerals with 百, 零, 两, 十")
+sub = [(n["label"], n["number"]) for n in t["children"][0]["children"]]
+equal(sub[:2], [("⑴", 1), ("⑵", 2)], "parenthesised digits")
+pts = [(n["label"], n["number"]) for n in t["children"][0]["children"][1]["children"]]
+equal(pts, [("❶", 1), ("㉑", 21), ("㊱", 36)], "circled numbers past 20")
+
 done("matching")
