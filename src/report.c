@@ -439,6 +439,15 @@ static void compare_text(const pp_compare *cmp, const pp_view *v, pp_buf *out, p
 
 static void plan_info(pp_writer *w, const pp_doc *d);
 
+/* The key every report of many plans opens with. */
+static void plans(pp_writer *w, const pp_compare *c) {
+  w->key(w, "plans");
+  w->seq_begin(w, 0);
+  for (size_t p = 0; p < pp_compare_plan_count(c); p++)
+    plan_info(w, pp__compare_doc(c, p));
+  w->seq_end(w);
+}
+
 typedef struct theme_counts {
   const char **name;
   size_t *count; /* [theme * plans + plan] */
@@ -540,11 +549,7 @@ static void themes_data(const pp_compare *c, pp_writer *w, pp_arena *a) {
   size_t np = pp_compare_plan_count(c);
   theme_counts tc = count_themes(c, a);
   w->map_begin(w);
-  w->key(w, "plans");
-  w->seq_begin(w, 0);
-  for (size_t p = 0; p < np; p++)
-    plan_info(w, pp__compare_doc(c, p));
-  w->seq_end(w);
+  plans(w, c);
   w->key(w, "themes");
   w->seq_begin(w, 0);
   for (size_t t = 0; t < tc.n; t++) {
@@ -637,11 +642,7 @@ static void diff_data(const pp_compare *c, size_t A, size_t B, pp_writer *w, pp_
 static void compare_data(const pp_compare *c, pp_writer *w) {
   size_t n = pp_compare_plan_count(c);
   w->map_begin(w);
-  w->key(w, "plans");
-  w->seq_begin(w, 0);
-  for (size_t p = 0; p < n; p++)
-    plan_info(w, pp__compare_doc(c, p));
-  w->seq_end(w);
+  plans(w, c);
   w->key(w, "topics");
   w->seq_begin(w, 0);
   for (size_t t = 0; t < pp_compare_topic_count(c); t++) {
@@ -912,11 +913,7 @@ static void targets_data(const pp_compare *c, pp_writer *w, pp_arena *a) {
   size_t n, groups;
   tref *r = collect_targets(c, a, &n, &groups);
   w->map_begin(w);
-  w->key(w, "plans");
-  w->seq_begin(w, 0);
-  for (size_t p = 0; p < pp_compare_plan_count(c); p++)
-    plan_info(w, pp__compare_doc(c, p));
-  w->seq_end(w);
+  plans(w, c);
   w->key(w, "groups");
   w->seq_begin(w, 0);
   for (size_t g = 1; g <= groups; g++) {
