@@ -203,8 +203,10 @@ static const char *get_str(loader *L, const ynode *m, const char *key,
   return v->value;
 }
 
-static int compile(loader *L, pp_rule *r, const char *src, long line,
-                   const char *what) {
+/* Compiles src, reporting errors in the grammar file; jit for rules that
+ * will match, not for patterns compiled only to be checked. */
+static int compile_as(loader *L, pp_rule *r, const char *src, long line, const char *what,
+                      int jit) {
   int ec;
   PCRE2_SIZE eo;
   r->src = src;
@@ -230,7 +232,7 @@ static int compile(loader *L, pp_rule *r, const char *src, long line,
    * PLANPARSE_NO_JIT turns it off for valgrind, which cannot see into
    * JIT-generated code and reports false uninitialised reads there. */
   const char *nojit = getenv("PLANPARSE_NO_JIT");
-  if (!nojit || !*nojit || strcmp(nojit, "0") == 0)
+  if (jit && (!nojit || !*nojit || strcmp(nojit, "0") == 0))
     (void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
   int g;
   r->g_label = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "label")) > 0 ? g : 0;
@@ -241,6 +243,10 @@ static int compile(loader *L, pp_rule *r, const char *src, long line,
   r->g_month = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "month")) > 0 ? g : 0;
   r->g_day = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "day")) > 0 ? g : 0;
   return 0;
+}
+
+static int compile(loader *L, pp_rule *r, const char *src, long line, const char *what) {
+  return compile_as(L, r, src, line, what, 1);
 }
 
 static pp_rule *compile_one(loader *L, const ynode *v, const char *what) {
@@ -545,15 +551,15 @@ static pp_grammar *build_themes(pp_grammar *g, loader *L, const ynode *root) {
     const ynode *ps = get(m, "patterns");
     if (!ps || ps->type != Y_SEQ || ps->n == 0)
       return bad(L, ps ? ps : m, "theme '%s' needs a non-empty list 'patterns'", t->name), NULL;
-    /* Each pattern is compiled alone to report its own errors, then all
-     * as one alternation, so a text is scanned once per theme. */
+    /* Each pattern is checked alone, to report its own errors; the theme
+     * matches as their alternation. */
     const char *what = pp__printf(L->a, "theme %s", t->name);
     size_t total = 0;
     for (size_t j = 0; j < ps->n; j++) {
       pp_rule probe;
       if (ps->kids[j]->type != Y_SCALAR)
         return bad(L, ps->kids[j], "%s: a pattern must be a string", what), NULL;
-      if (compile(L, &probe, ps->kids[j]->value, ps->kids[j]->line, what))
+      if (compile_as(L, &probe, ps->kids[j]->value, ps->kids[j]->line, what, 0))
         return NULL;
       pcre2_code_free(probe.re);
       total += strlen(ps->kids[j]->value) + 5;
@@ -561,22 +567,23 @@ static pp_grammar *build_themes(pp_grammar *g, loader *L, const ynode *root) {
     char *joined = pp__alloc(L->a, total + 1), *o = joined;
     for (size_t j = 0; j < ps->n; j++)
       o += sprintf(o, "%s(?:%s)", j ? "|" : "", ps->kids[j]->value);
-    t->rules = pp__alloc(L->a, sizeof *t->rules);
-    if (compile(L, &t->rules[t->nrules++], joined, ps->kids[0]->line, what))
-      return NULL;
+    t->src = joined;
   }
-  /* And all themes as one pattern, so a text is scanned once: each theme
-   * is the named group t<i>. */
+  /* Plain words go into one automaton; otherwise all themes become one
+   * pattern, each theme the named group t<i>.  Either way a text is
+   * scanned once. */
+  build_ac(g, L->a, tv);
+  if (g->ac)
+    return g;
   size_t total = 1;
   for (size_t i = 0; i < g->nthemes; i++)
-    total += strlen(g->themes[i].rules[0].src) + 32;
+    total += strlen(g->themes[i].src) + 32;
   char *all = pp__alloc(L->a, total), *o = all;
   for (size_t i = 0; i < g->nthemes; i++)
-    o += sprintf(o, "%s(?<t%zu>%s)", i ? "|" : "", i, g->themes[i].rules[0].src);
+    o += sprintf(o, "%s(?<t%zu>%s)", i ? "|" : "", i, g->themes[i].src);
   g->all_themes = pp__alloc(L->a, sizeof *g->all_themes);
   if (compile(L, g->all_themes, all, tv->line, "themes"))
     return NULL;
-  build_ac(g, L->a, tv);
   g->theme_group = pp__alloc(L->a, (g->nthemes + 1) * sizeof *g->theme_group);
   for (size_t i = 0; i < g->nthemes; i++) {
     char name[32];
@@ -641,9 +648,6 @@ static void grammar_free(pp_grammar *g) {
     pcre2_code_free(g->boiler[i].rule.re);
   if (g->title)
     pcre2_code_free(g->title->re);
-  for (size_t i = 0; i < g->nthemes; i++)
-    for (size_t j = 0; j < g->themes[i].nrules; j++)
-      pcre2_code_free(g->themes[i].rules[j].re);
   if (g->all_themes)
     pcre2_code_free(g->all_themes->re);
   for (size_t i = 0; i < g->nmeta; i++)

@@ -222,8 +222,7 @@ typedef struct pp_metarule {
  * matches its title, or matches its text twice or more. */
 typedef struct pp_theme {
   const char *name;
-  pp_rule *rules;
-  size_t nrules;
+  const char *src; /* its patterns as one alternation */
 } pp_theme;
 
 struct pp_grammar {

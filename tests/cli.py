@@ -217,6 +217,18 @@ for name, body, msg, what in [
      "a theme pattern of the wrong type")]:
     bad_grammar(name, body, msg, what)
 
+# A themes file of one's own, first on the path, with a pattern that needs
+# a regex (so not the word automaton).
+tdir = os.path.join(tmp, "themes")
+os.mkdir(tdir)
+with open(os.path.join(tdir, "mine.yaml"), "w", encoding="utf-8") as f:
+    f.write("themes:\n  - name: 减负\n    patterns: ['双\\s*减', '作业(?:管理|负担)']\n"
+            "  - name: 学前\n    patterns: [幼儿园]\n")
+st, out, err = run("-f", "json", os.path.join(SAMPLES, "xinzhou-2023.txt"), env={"PLANPARSE_GRAMMAR_PATH": tdir})
+t = json.loads(out)
+its = {n["number"]: n["themes"] for s_ in t["children"] for n in s_["children"]}
+equal((st, its[11], its[17]), (0, ["减负"], []), "a regex themes file replaces the shipped one")
+
 # ---- output errors -------------------------------------------------------
 if os.path.exists("/dev/full"):
     with open("/dev/full", "wb") as full:
