@@ -53,7 +53,14 @@ static void scan_themes(pp_matcher *m, const pp_grammar *th, const char *s, int 
         break;
       }
     pp__group(m, 0, &a, &b);
-    off += b > a ? b : a + 1;
+    if (b > a) {
+      off += b;
+    } else { /* an empty match: step over one whole character */
+      int l = 1;
+      if (off + a < n)
+        pp__utf8_next(s + off + a, n - off - a, &l);
+      off += a + (size_t)l;
+    }
   }
 }
 

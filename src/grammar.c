@@ -203,6 +203,105 @@ static const char *get_str(loader *L, const ynode *m, const char *key,
   return v->value;
 }
 
+/* Where the group, class or escape that starts at p ends.  Escapes and
+ * classes inside a group are skipped whole, so their brackets do not
+ * count. */
+static const char *skip_atom(const char *p) {
+  if (*p == '\\') {
+    if (!p[1])
+      return p + 1;
+    if (strchr("pPxNogkK", p[1]) && p[2] == '{') {
+      const char *e = strchr(p + 2, '}');
+      return e ? e + 1 : p + strlen(p);
+    }
+    return p + 2;
+  }
+  if (*p == '[') {
+    p++;
+    if (*p == '^')
+      p++;
+    if (*p == ']')
+      p++; /* a leading ] is a member */
+    while (*p && *p != ']') {
+      if (p[0] == '[' && p[1] == ':') { /* [:alpha:] */
+        const char *e = strstr(p + 2, ":]");
+        p = e ? e + 2 : p + 1;
+      } else
+        p = *p == '\\' ? skip_atom(p) : p + 1;
+    }
+    return *p ? p + 1 : p;
+  }
+  /* a group */
+  int depth = 0;
+  do {
+    if (*p == '\\' || *p == '[') {
+      p = skip_atom(p);
+      continue;
+    }
+    depth += *p == '(';
+    depth -= *p == ')';
+    p++;
+  } while (*p && depth > 0);
+  return p;
+}
+
+/* The longest run of literal characters outside every group, class and
+ * alternation: any match must contain it, so a line without it cannot
+ * match and pcre2_match need not run.  Found conservatively: patterns
+ * with top-level alternatives, quoting (\Q), or options that change how
+ * a literal matches (i, x) get none. */
+static void required_literal(pp_arena *a, pp_rule *r, const char *src) {
+  const char *best = NULL, *run = NULL;
+  size_t bestn = 0, runn = 0;
+  for (const char *p = src; *p;) {
+    char c = *p;
+    int literal = !strchr("\\[(^$.|?*+{)", c);
+    if (c == '|' || (c == '\\' && p[1] == 'Q'))
+      return;
+    if (c == '(' && p[1] == '?') { /* (?i) (?x:…): options, not a group name */
+      int ix = 0;
+      const char *o = p + 2;
+      for (; (*o >= 'a' && *o <= 'z') || *o == '^' || *o == '-'; o++)
+        ix |= *o == 'i' || *o == 'x';
+      if (ix && (*o == ')' || *o == ':'))
+        return;
+    }
+    if (strchr("?*+{", c) && run && runn) {
+      /* The quantified character may be absent: drop it from the run. */
+      size_t k = 1;
+      while (k < runn && ((unsigned char)run[runn - k] & 0xC0) == 0x80)
+        k++;
+      runn -= k;
+    }
+    if (literal) {
+      if (!run || run + runn != p)
+        run = p, runn = 0;
+      int l = 1;
+      if ((unsigned char)c >= 0x80)
+        pp__utf8_next(p, strlen(p), &l);
+      runn += (size_t)l;
+      p += l;
+    } else {
+      if (run && runn > bestn)
+        best = run, bestn = runn;
+      run = NULL;
+      if (c == '{') { /* a counted repeat {2}, {0,80}: its digits are no literal */
+        const char *q = p + 1;
+        while ((*q >= '0' && *q <= '9') || *q == ',' || *q == ' ')
+          q++;
+        p = *q == '}' ? q + 1 : p + 1;
+      } else
+        p = c == '\\' || c == '[' || c == '(' ? skip_atom(p) : p + 1;
+    }
+    if (run && runn > bestn && !(*p && strchr("?*+{", *p)))
+      best = run, bestn = runn;
+  }
+  if (bestn) {
+    r->lit = pp__strndup(a, best, bestn);
+    r->litn = bestn;
+  }
+}
+
 /* Compiles src, reporting errors in the grammar file; jit for rules that
  * will match, not for patterns compiled only to be checked. */
 static int compile_as(loader *L, pp_rule *r, const char *src, long line, const char *what,
@@ -231,6 +330,7 @@ static int compile_as(loader *L, pp_rule *r, const char *src, long line, const c
   /* JIT is an optimisation only: without it the interpreter runs.
    * PLANPARSE_NO_JIT turns it off for valgrind, which cannot see into
    * JIT-generated code and reports false uninitialised reads there. */
+  required_literal(L->a, r, src);
   const char *nojit = getenv("PLANPARSE_NO_JIT");
   if (jit && (!nojit || !*nojit || strcmp(nojit, "0") == 0))
     (void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
@@ -853,7 +953,29 @@ void pp__matcher_free(pp_matcher *m) {
   m->mc = NULL;
 }
 
+/* Does s hold the n bytes of lit?  Looked for by one of its continuation
+ * bytes when it has one: in Chinese text the lead bytes E4-E9 are in
+ * almost every character, a given continuation byte in few. */
+static int contains(const char *s, size_t len, const char *lit, size_t n) {
+  size_t k = 0;
+  while (k < n && ((unsigned char)lit[k] & 0xC0) != 0x80)
+    k++;
+  if (k == n)
+    k = 0;
+  for (const char *p = s + k, *end = s + len; p < end && (size_t)(end - p) >= n - k;) {
+    p = memchr(p, lit[k], (size_t)(end - p) - (n - k) + 1);
+    if (!p)
+      return 0;
+    if (memcmp(p - k, lit, n) == 0)
+      return 1;
+    p++;
+  }
+  return 0;
+}
+
 int pp__match(pp_matcher *m, const pp_rule *r, const pp_norm *nm) {
+  if (r->lit && !contains(nm->s, nm->len, r->lit, r->litn))
+    return PP_MATCH_NO;
   int rc = pcre2_match(r->re, (PCRE2_SPTR)nm->s, nm->len, 0, nm->truncated ? PCRE2_NOTEOL : 0,
                        m->md, m->mc);
   if (rc >= 0)

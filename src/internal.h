@@ -190,6 +190,8 @@ typedef struct pp_rule {
   const char *src;   /* the pattern as written */
   const char *what;  /* "level item", "field 责任单位", ... for messages */
   long line;         /* its line in the grammar file */
+  const char *lit;   /* bytes every match must contain (see pp__match), or NULL */
+  size_t litn;
   int g_label, g_num, g_title, g_value; /* capture group numbers, 0 if absent */
   int g_year, g_month, g_day;
 } pp_rule;

@@ -16,9 +16,6 @@ static const char *const units[] = {"个百分点", "百分点", "万人次", "�
                                     "平方米", "课时", "学时", "%", "％", "所", "个", "名",
                                     "节", "次", "人", "项", "家", "场", "套", "台", "间",
                                     "处", "支", "门", "期", "批", "届", NULL};
-/* Clause boundaries: a target never reaches across them. */
-static const char *const stops[] = {"，", "。", "；", "、", "：", "！", "？", ",", ";", ":", "\n",
-                                    NULL};
 /* Words that set the scene, dropped from the front of an indicator. */
 static const char *const scene[] = {"确保", "力争", "争取", "实现", "保证", "全市", "全县", "全区",
                                     "全省", "年内", "到年底", "年底前", "年底", "其中", "使",
@@ -41,6 +38,29 @@ static const verb before[] = {
     {"降低", "decrease_by"}, {"减少", "decrease_by"}, {"提高", "increase_by"},
     {"提升", "increase_by"}, {"增加", "increase_by"}, {"增长", "increase_by"},
     {"达", "equals"},       {NULL, NULL}};
+
+/* The length of the clause boundary at s, or 0: a target never reaches
+ * across one.  Called at every byte of every node's text, so it tests
+ * bytes rather than walking a word list: ，。；、：！？ , ; : and newline. */
+static size_t stop_len(const char *s) {
+  const unsigned char *u = (const unsigned char *)s;
+  switch (u[0]) {
+  case ',':
+  case ';':
+  case ':':
+  case '\n':
+    return 1;
+  case 0xE3: /* 。、 */
+    return u[1] == 0x80 && (u[2] == 0x82 || u[2] == 0x81) ? 3 : 0;
+  case 0xEF: /* ，；：！？ */
+    return u[1] == 0xBC && (u[2] == 0x8C || u[2] == 0x9B || u[2] == 0x9A || u[2] == 0x81 ||
+                            u[2] == 0x9F)
+               ? 3
+               : 0;
+  default:
+    return 0;
+  }
+}
 
 static size_t starts(const char *s, const char *const *list) {
   for (const char *const *w = list; *w; w++)
@@ -144,19 +164,20 @@ void pp__targets(pp_doc *d, pp_node *n) {
   size_t len = strlen(s), clause = 0;
   int quoted = 0;
   for (size_t i = 0; i < len;) {
-    size_t k = starts(s + i, stops);
+    size_t k = stop_len(s + i);
     if (k) {
       clause = i + k;
       i += k;
       continue;
     }
-    if (strncmp(s + i, "“", 3) == 0 || strncmp(s + i, "”", 3) == 0) {
-      quoted = strncmp(s + i, "“", 3) == 0;
+    const unsigned char *c = (const unsigned char *)s + i;
+    if (c[0] == 0xE2 && c[1] == 0x80 && (c[2] == 0x9C || c[2] == 0x9D)) { /* “ ” */
+      quoted = c[2] == 0x9C;
       i += 3;
       continue;
     }
     double v, hi = 0;
-    size_t nl = number(s + i, &v);
+    size_t nl = (c[0] >= '0' && c[0] <= '9') || c[0] == 0xEF ? number(s + i, &v) : 0;
     if (!nl) {
       i++;
       continue;
@@ -224,7 +245,7 @@ void pp__targets(pp_doc *d, pp_node *n) {
     /* What is measured: the clause before the verb; for a count with no
      * verb (新建6所幼儿园), the clause around the number. */
     size_t rest = end;
-    while (rest < len && !starts(s + rest, stops))
+    while (rest < len && !stop_len(s + rest))
       rest++;
     if (cmp && vstart > clause)
       t.indicator = indicator(&d->arena, s + clause, vstart - clause);

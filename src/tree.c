@@ -289,18 +289,21 @@ static int try_field(pp_doc *d, const pp_grammar *g, pp_node *n, pp_matcher *m, 
  * line; the text itself stays as written. */
 static void inline_fields(pp_doc *d, const pp_grammar *g, pp_node *n, pp_matcher *m,
                           pp_norm *nm) {
-  static const char *const open[] = {"（", "("}, *const close[] = {"）", ")"};
-  const char *t = n->text;
+  enum { MAX_GROUP = 600 }; /* longer brackets are asides, not fields */
+  const char *t = n->text, *end = t + strlen(t);
   for (const char *p = t; *p; p++) {
-    int k = strncmp(p, open[0], 3) == 0 ? 0 : *p == '(' ? 1 : -1;
-    if (k < 0)
+    const unsigned char *u = (const unsigned char *)p;
+    int wide = u[0] == 0xEF && u[1] == 0xBC && u[2] == 0x88; /* （ */
+    if (!wide && *p != '(')
       continue;
-    const char *body = p + strlen(open[k]);
-    const char *q = strstr(body, close[k]);
-    const char *other = strstr(body, close[1 - k]);
-    if (other && (!q || other < q))
-      q = other;
-    if (!q || q - body > 600)
+    const char *body = p + (wide ? 3 : 1), *q = NULL;
+    /* The nearest closing bracket of either width, looked for only as far
+     * as a group may reach, so a text full of openers stays linear. */
+    const char *limit = end - body > MAX_GROUP ? body + MAX_GROUP : end;
+    for (const char *c = body; c <= limit && c < end && !q; c++)
+      if (*c == ')' || (c[0] == '\xEF' && c[1] == '\xBC' && c[2] == '\x89')) /* ） */
+        q = c;
+    if (!q)
       continue;
     const char *seg = body;
     for (const char *r = body; r <= q; r++) {

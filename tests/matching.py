@@ -166,4 +166,31 @@ equal(sub[:2], [("⑴", 1), ("⑵", 2)], "parenthesised digits")
 pts = [(n["label"], n["number"]) for n in t["children"][0]["children"][1]["children"]]
 equal(pts, [("❶", 1), ("㉑", 21), ("㊱", 36)], "circled numbers past 20")
 
+# A rule is skipped on lines that lack the literal text every match of it
+# must contain; that text is read from the pattern, and must never demand
+# what the pattern leaves optional, case-free, quoted or alternative.
+gdir = tempfile.mkdtemp()
+cases = [  # (pattern of a field, a line it must match)
+    (r"^(?i)LEADER\s*:\s*(?<value>\S.*)", "leader: 甲"),      # (?i): no literal
+    (r"^(?i:HEAD)\s*:\s*(?<value>\S.*)", "Head: 甲"),
+    (r"^责任科?室\s*:\s*(?<value>\S.*)", "责任室：甲"),          # 科? may be absent
+    (r"^联系部{0}门\s*:\s*(?<value>\S.*)", "联系门：甲"),        # {0}: absent
+    (r"^经办x{2,3}\s*:\s*(?<value>\S.*)", "经办xx：甲"),        # digits of {2,3}
+    (r"^(?x) 备 注 \s*:\s*(?<value>\S.*)", "备注：甲"),          # (?x): spaces ignored
+    (r"^\Q[协调]\E\s*:\s*(?<value>\S.*)", "[协调]：甲"),        # \Q…\E
+    (r"^督办|^督查人\s*:\s*(?<value>\S.*)", "督查人：甲"),       # alternatives
+    (r"^[审核]{2}人\s*:\s*(?<value>\S.*)", "核审人：甲"),       # a class is no literal
+    (r"^\x{8054}络员\s*:\s*(?<value>\S.*)", "联络员：甲"),       # an escape is no literal
+]
+with open(os.path.join(gdir, "lit.yaml"), "w", encoding="utf-8") as f:
+    f.write("name: lit\nlevels:\n  - name: item\n    number: arabic\n    patterns:\n"
+            "      - '^(?<label>\\d+)\\.(?<title>\\S.*)'\nfields:\n")
+    for k, (pat, _) in enumerate(cases):
+        f.write(f"  - name: f{k}\n    pattern: '{pat}'\n")
+body = "1.事项。\n" + "".join(line + "\n" for _, line in cases)
+t = parse(body, "--grammar", os.path.join(gdir, "lit.yaml"))
+fields = of_kind(t, "item")[0].get("fields", {})
+for k, (pat, line) in enumerate(cases):
+    check(f"f{k}" in fields, f"{pat!r} still matches {line!r} (fields: {fields})")
+
 done("matching")
