@@ -53,8 +53,18 @@ void pp__undefer(pp_arena *a, void *p) {
     }
 }
 
+static size_t aligned(size_t size) {
+  return (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+}
+
 void *pp__alloc(pp_arena *a, size_t size) {
-  size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+  void *p = pp__alloc_raw(a, size);
+  memset(p, 0, size);
+  return p;
+}
+
+void *pp__alloc_raw(pp_arena *a, size_t size) {
+  size = aligned(size);
   pp_chunk *c = a->head;
   if (!c || c->size - c->used < size) {
     size_t cap = size > CHUNK_MIN ? size : CHUNK_MIN;
@@ -81,12 +91,11 @@ void *pp__alloc(pp_arena *a, size_t size) {
   }
   void *p = (char *)c->data + c->used;
   c->used += size;
-  memset(p, 0, size);
   return p;
 }
 
 char *pp__strndup(pp_arena *a, const char *s, size_t n) {
-  char *p = pp__alloc(a, n + 1);
+  char *p = pp__alloc_raw(a, n + 1);
   if (n)
     memcpy(p, s, n);
   p[n] = 0;
@@ -117,14 +126,38 @@ char *pp__printf(pp_arena *a, const char *fmt, ...) {
   return p;
 }
 
+/* The link that points at the chunk holding exactly the allocation p of
+ * size bytes and nothing else, or NULL. */
+static pp_chunk **own_chunk(pp_arena *a, void *p, size_t size) {
+  for (pp_chunk **pc = &a->head; *pc; pc = &(*pc)->next)
+    if ((void *)(*pc)->data == p)
+      return (*pc)->used == aligned(size) && (*pc)->size == (*pc)->used ? pc : NULL;
+  return NULL;
+}
+
 void *pp__grow(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem) {
   if (n < *cap)
     return p;
   size_t nc = *cap ? *cap * 2 : 8;
   while (nc <= n)
     nc *= 2;
-  if (nc > SIZE_MAX / elem)
+  if (nc > SIZE_MAX / elem || nc * elem > SIZE_MAX - sizeof(pp_chunk) - sizeof(max_align_t))
     pp__oom(a);
+  /* A large array lives in a chunk of its own, which grows by realloc:
+   * in place or by remapping pages, so a doubling array costs neither a
+   * copy nor the space of all its former sizes. */
+  pp_chunk **pc = p && *cap * elem > CHUNK_MIN ? own_chunk(a, p, *cap * elem) : NULL;
+  if (pc) {
+    size_t size = aligned(nc * elem), old = (*pc)->used;
+    pp_chunk *c = realloc(*pc, sizeof(pp_chunk) + size);
+    if (!c)
+      pp__oom(a);
+    *pc = c;
+    c->size = c->used = size;
+    memset((char *)c->data + old, 0, size - old);
+    *cap = nc;
+    return c->data;
+  }
   void *q = pp__alloc(a, nc * elem);
   if (p && *cap)
     memcpy(q, p, *cap * elem);

@@ -44,10 +44,12 @@ static int limit_error(pp_error *err, const pp_grammar *g, const pp_rule *r,
   return -1;
 }
 
-/* Classifies the normalised text of one line (not boilerplate). */
-/* Captures need the byte map: the line is normalised again, to the same
- * text the head holds, and the match's offsets read through the map. */
-static pp_norm *with_map(pp_norm *nm, const char *orig, size_t n) {
+/* Captures need the byte map: unless the head being matched is nm's own
+ * text (which has the map), the line is normalised again, to the same text
+ * the head holds, and the match's offsets read through the map. */
+static pp_norm *with_map(pp_norm *nm, const pp_norm *head, const char *orig, size_t n) {
+  if (head->s == nm->s)
+    return nm;
   return pp__normalize(nm, orig, n) ? NULL : nm;
 }
 
@@ -64,7 +66,7 @@ static int classify_text(const pp_grammar *g, pp_matcher *m, const pp_norm *head
     if ((rc = pp__match(m, g->article, head)) == PP_MATCH_LIMIT)
       return *failed = g->article, -1;
     if (rc == PP_MATCH_YES) {
-      if (spans && !with_map(nm, orig.s, orig.n))
+      if (spans && !with_map(nm, head, orig.s, orig.n))
         return -2;
       h->kind = PP_LINE_ARTICLE;
       if (spans)
@@ -88,7 +90,7 @@ static int classify_text(const pp_grammar *g, pp_matcher *m, const pp_norm *head
       if (!has_content(t))
         continue; /* a bare label is no heading */
       if (spans) {
-        if (!with_map(nm, orig.s, orig.n))
+        if (!with_map(nm, head, orig.s, orig.n))
           return -2;
         h->title = group(m, nm, orig.s, r->g_title);
         h->label = group(m, nm, orig.s, r->g_label);
@@ -103,7 +105,7 @@ static int classify_text(const pp_grammar *g, pp_matcher *m, const pp_norm *head
     if ((rc = pp__match(m, r, head)) == PP_MATCH_LIMIT)
       return *failed = r, -1;
     if (rc == PP_MATCH_YES) {
-      if (spans && !with_map(nm, orig.s, orig.n))
+      if (spans && !with_map(nm, head, orig.s, orig.n))
         return -2;
       h->kind = PP_LINE_FIELD;
       h->level = (int)i;
@@ -181,11 +183,25 @@ int pp__classify(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m,
       l->kind = PP_LINE_REMOVED;
       continue;
     }
+    /* Past the lines the grammars were scored on, no head is stored: the
+     * line is normalised here, map and all, and its head is nm's text
+     * until the line is done. */
+    int lent = !l->head;
+    if (lent) {
+      if (pp__normalize(nm, l->text.s, l->text.n))
+        pp__oom(&d->arena);
+      l->head = nm->s;
+      l->headn = (uint32_t)nm->len;
+      l->headtrunc = (unsigned char)nm->truncated;
+    }
     int rc = strip_boilerplate(d, g, l, m, nm, &failed);
     if (rc < 0)
       return limit_error(err, g, failed, d->source, l->no);
-    if (rc > 0)
+    if (rc > 0) {
+      if (lent && l->head == nm->s)
+        l->head = NULL;
       continue;
+    }
     hit h;
     pp_norm head = pp__head_view(l);
     rc = classify_text(g, m, &head, nm, l->text, in_appendix, 1, &h, &failed);
@@ -200,16 +216,17 @@ int pp__classify(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m,
     l->title = h.title;
     if (h.kind == PP_LINE_ARTICLE)
       in_appendix = 1;
+    if (lent && l->head == nm->s)
+      l->head = NULL;
   }
   return 0;
 }
 
 long pp__score(const pp_grammar *g, const pp_lines *ls, pp_matcher *m, pp_norm *nm) {
   /* The first lines tell the layout. */
-  enum { SCORE_LINES = 2000 };
   long score = 0;
   int in_appendix = 0;
-  for (size_t i = 0, seen = 0; i < ls->n && seen < SCORE_LINES; i++) {
+  for (size_t i = 0, seen = 0; i < ls->n && seen < PP_SCORE_LINES; i++) {
     const pp_line *l = &ls->v[i];
     if (l->kind == PP_LINE_BLANK)
       continue;

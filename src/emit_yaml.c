@@ -42,9 +42,13 @@ static int typed_looking(const char *v) {
     return 1;
   if ((unsigned char)*v >= 0x80)
     return 0; /* no YAML type starts with a non-ASCII character */
-  for (const char *const *w = words; *w; w++)
-    if (strcmp(v, *w) == 0)
-      return 1;
+  size_t n = 0;
+  while (n < 6 && v[n])
+    n++;
+  if (n <= 5 && strchr("yYnNtTfFoO~=<", *v)) /* the words' lengths and first letters */
+    for (const char *const *w = words; *w; w++)
+      if (strcmp(v, *w) == 0)
+        return 1;
   const char *p = v;
   if (*p == '+' || *p == '-')
     p++;

@@ -554,6 +554,8 @@ static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
   ac->theme = pp__alloc(a, (nwords + 1) * sizeof *ac->theme);
   ac->len = pp__alloc(a, (nwords + 1) * sizeof *ac->len);
   memset(ac->next, 0xFF, total * sizeof *ac->next);
+  memset(ac->cls, 0, sizeof ac->cls);
+  unsigned char used[256] = {0};
   ac->word[0] = ac->dict[0] = -1;
   ac->nstates = 1;
   for (size_t i = 0; i < tv->n; i++) {
@@ -562,6 +564,7 @@ static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
       const char *w = plain_word(a, ps->kids[j]->value);
       int32_t s = 0;
       for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+        used[*p] = 1;
         if (ac->next[s][*p] < 0) {
           ac->word[ac->nstates] = ac->dict[ac->nstates] = -1;
           ac->next[s][*p] = (int32_t)ac->nstates++;
@@ -600,6 +603,25 @@ static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
       }
     }
   }
+  /* Chinese words use few distinct bytes: the scan walks a table with a
+   * column per class of byte, small enough to stay in cache, and reads
+   * each state's first word in one load. */
+  unsigned char rep[256]; /* a byte of each class; class 0: bytes in no word, all to the root */
+  ac->nclass = 1;
+  rep[0] = 0;
+  for (int c = 0; c < 256; c++)
+    if (used[c]) {
+      rep[ac->nclass] = (unsigned char)c;
+      ac->cls[c] = (unsigned char)ac->nclass++;
+    }
+  ac->row = pp__alloc(a, ac->nstates * ac->nclass * sizeof *ac->row);
+  ac->out = pp__alloc(a, ac->nstates * sizeof *ac->out);
+  for (size_t st = 0; st < ac->nstates; st++) {
+    ac->row[st * ac->nclass] = 0;
+    for (size_t k = 1; k < ac->nclass; k++)
+      ac->row[st * ac->nclass + k] = ac->next[st][rep[k]];
+    ac->out[st] = ac->word[st] >= 0 ? (int32_t)st : ac->dict[st];
+  }
   g->ac = ac;
 }
 
@@ -608,8 +630,8 @@ void pp__ac_scan(const pp_ac *ac, const char *s, int *hits, size_t *last_end, si
     last_end[t] = 0;
   int32_t st = 0;
   for (size_t i = 0; s[i]; i++) {
-    st = ac->next[st][(unsigned char)s[i]];
-    for (int32_t k = ac->word[st] >= 0 ? st : ac->dict[st]; k >= 0; k = ac->dict[k]) {
+    st = ac->row[(size_t)st * ac->nclass + ac->cls[(unsigned char)s[i]]];
+    for (int32_t k = ac->out[st]; k >= 0; k = ac->dict[k]) {
       int32_t w = ac->word[k];
       int t = ac->theme[w];
       size_t start = i + 1 - ac->len[w];

@@ -44,6 +44,8 @@ void pp__defer(pp_arena *a, void (*fn)(void *), void *p);
 void pp__undefer(pp_arena *a, void *p);
 
 void *pp__alloc(pp_arena *a, size_t size);          /* zeroed */
+/* Like pp__alloc, without zeroing: for buffers filled at once. */
+void *pp__alloc_raw(pp_arena *a, size_t size);
 char *pp__strndup(pp_arena *a, const char *s, size_t n);
 char *pp__strdup(pp_arena *a, const char *s);
 char *pp__printf(pp_arena *a, const char *fmt, ...)
@@ -172,9 +174,13 @@ typedef struct pp_norm {
  * furniture stand at its head. */
 enum { PP_NORM_MAX = 512 };
 int pp__normalize(pp_norm *nm, const char *s, size_t n); /* 0, or -1 on OOM */
-/* Stores every non-blank line's normalised head in the arena, so that each
- * grammar scores and classifies without normalising again; a rule that
- * matches normalises its line once more, for the byte map. */
+/* The grammars are scored on this many non-blank lines from the top. */
+enum { PP_SCORE_LINES = 2000 };
+/* Stores the normalised heads of the lines the grammars are scored on, so
+ * that each grammar scores without normalising again; a rule that matches
+ * normalises its line once more, for the byte map.  Later lines get their
+ * head when they are classified, and keep none: a long document costs no
+ * second copy of its text. */
 void pp__heads(pp_arena *a, pp_lines *ls, pp_norm *nm);
 /* A view of line l's stored head, for pp__match. */
 pp_norm pp__head_view(const pp_line *l);
@@ -250,9 +256,13 @@ struct pp_grammar {
 /* Aho-Corasick over UTF-8 bytes (grammar.c): one pass over a text finds
  * every theme word; used when no theme pattern needs a regex. */
 typedef struct pp_ac {
-  int32_t (*next)[256]; /* goto, completed with failure links */
+  int32_t (*next)[256]; /* goto, completed with failure links (built here) */
+  int32_t *row;         /* the same, by byte class: row[state * nclass + cls] */
+  unsigned char cls[256]; /* a byte's class: 0 for bytes in no word */
+  size_t nclass;
   int32_t *word;        /* the word ending at a state, or -1 */
   int32_t *dict;        /* the next state on the failure chain with a word */
+  int32_t *out;         /* the first state from here on that chain with a word */
   int *theme;           /* per word: its theme */
   size_t *len;          /* per word: its length in bytes */
   size_t nstates, nwords;
@@ -309,7 +319,7 @@ struct pp_node {
   const char **themes;
   size_t nthemes;
   pp_target *targets;
-  size_t ntargets;
+  size_t ntargets, captargets;
   struct pp_node *parent, *first_child, *last_child, *next;
   int level;
 };

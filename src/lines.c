@@ -93,25 +93,38 @@ const char *pp__trim(const char *s, size_t n, size_t *out_n) {
 }
 
 void pp__split_lines(pp_arena *a, const char *text, size_t len, pp_lines *out) {
-  /* Counted first, so the array is allocated once at its final size. */
-  size_t count = 0;
-  for (size_t i = 0; i < len; i++)
-    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= len || text[i + 1] != '\n')))
-      count++;
-  count += len > 0 && text[len - 1] != '\n' && text[len - 1] != '\r';
+  /* Counted first, so the array is allocated once at its final size.  A
+   * lone \r (old Mac files) ends a line too; without one, lines are found
+   * by memchr alone. */
+  size_t count = 0, lone_cr = 0;
+  const char *end = text + len;
+  for (const char *p = text; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+    count++;
+  if (memchr(text, '\r', len))
+    for (size_t i = 0; i < len; i++)
+      lone_cr += text[i] == '\r' && (i + 1 >= len || text[i + 1] != '\n');
+  count += lone_cr + (len > 0 && text[len - 1] != '\n' && text[len - 1] != '\r');
   pp_line *v = count ? pp__alloc(a, count * sizeof *v) : NULL;
   size_t i = 0, n = 0;
   /* A final newline ends the last line; it does not start an empty one. */
   while (i < len && n < count) {
-    size_t j = i;
-    while (j < len && text[j] != '\n' && text[j] != '\r')
-      j++;
+    size_t j, e;
+    if (!lone_cr) {
+      const char *nl = memchr(text + i, '\n', len - i);
+      j = e = nl ? (size_t)(nl - text) : len;
+      if (e > i && text[e - 1] == '\r')
+        e--;
+    } else {
+      for (j = i; j < len && text[j] != '\n' && text[j] != '\r';)
+        j++;
+      e = j;
+      if (j < len && text[j] == '\r' && j + 1 < len && text[j + 1] == '\n')
+        j++;
+    }
     pp_line *l = &v[n++];
     l->no = (long)n;
-    l->text.s = pp__trim(text + i, j - i, &l->text.n);
+    l->text.s = pp__trim(text + i, e - i, &l->text.n);
     l->kind = l->text.n ? PP_LINE_BODY : PP_LINE_BLANK;
-    if (j < len && text[j] == '\r' && j + 1 < len && text[j + 1] == '\n')
-      j++;
     i = j + 1;
   }
   out->v = v;
@@ -119,7 +132,9 @@ void pp__split_lines(pp_arena *a, const char *text, size_t len, pp_lines *out) {
 }
 
 /* The folded form of c for matching, or c itself. */
-static uint32_t fold(uint32_t c) {
+static inline uint32_t fold(uint32_t c) {
+  if (c < 0x80)
+    return c == '\t' || c == '\f' || c == '\v' ? ' ' : c;
   if (c >= 0xFF01 && c <= 0xFF5E) /* full-width ASCII variants */
     return c - 0xFF01 + 0x21;
   if (pp__is_space(c))
@@ -127,7 +142,10 @@ static uint32_t fold(uint32_t c) {
   return pp__simplified(c);
 }
 
-int pp__normalize(pp_norm *nm, const char *s, size_t n) {
+/* Normalises into nm; with map, also records for every output byte the
+ * input byte it came from.  The stored heads need no map, and skipping it
+ * halves the work of the one pass that sees every line. */
+static int normalize(pp_norm *nm, const char *s, size_t n, int map) {
   /* Rules look at the head of a line; a longer line is matched on its
    * first PP_NORM_MAX bytes, where $ does not match, and whatever a rule
    * captures up to the end of that head runs on to the end of the line
@@ -151,33 +169,52 @@ int pp__normalize(pp_norm *nm, const char *s, size_t n) {
     nm->map = nmap;
     nm->cap = cap;
   }
+  const unsigned char *u = (const unsigned char *)s;
+  char *out = nm->s;
   size_t o = 0;
   for (size_t i = 0; i < n;) {
+    uint32_t c;
     int l;
-    uint32_t c = pp__utf8_next(s + i, n - i, &l);
+    /* ASCII and the three-byte characters of Chinese text inline. */
+    if (u[i] < 0x80) {
+      c = u[i];
+      l = 1;
+    } else if ((u[i] & 0xF0) == 0xE0 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
+               (u[i + 2] & 0xC0) == 0x80) {
+      c = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
+      l = 3;
+    } else
+      c = pp__utf8_next(s + i, n - i, &l);
     uint32_t f = fold(c);
-    if (f == c) {
+    if (f == c && !map) {
       /* Unchanged: copy the bytes as they are (also keeps invalid ones). */
+      memcpy(out + o, s + i, (size_t)l);
+      o += (size_t)l;
+    } else if (f == c) {
       for (int k = 0; k < l; k++) {
         nm->map[o] = i + (size_t)k;
-        nm->s[o++] = s[i + (size_t)k];
+        out[o++] = s[i + (size_t)k];
       }
     } else {
-      int w = pp__utf8_put(nm->s + o, f);
-      for (int k = 0; k < w; k++)
-        nm->map[o + (size_t)k] = i;
+      int w = pp__utf8_put(out + o, f);
+      if (map)
+        for (int k = 0; k < w; k++)
+          nm->map[o + (size_t)k] = i;
       o += (size_t)w;
     }
     i += (size_t)l;
   }
-  nm->map[o] = full;
-  nm->s[o] = 0;
+  if (map)
+    nm->map[o] = full;
+  out[o] = 0;
   nm->len = o;
   return 0;
 }
 
+int pp__normalize(pp_norm *nm, const char *s, size_t n) { return normalize(nm, s, n, 1); }
+
 static void store_head(pp_arena *a, pp_line *l, pp_norm *nm) {
-  if (pp__normalize(nm, l->text.s, l->text.n))
+  if (normalize(nm, l->text.s, l->text.n, 0))
     pp__oom(a);
   l->head = pp__strndup(a, nm->s, nm->len);
   l->headn = (uint32_t)nm->len;
@@ -185,9 +222,11 @@ static void store_head(pp_arena *a, pp_line *l, pp_norm *nm) {
 }
 
 void pp__heads(pp_arena *a, pp_lines *ls, pp_norm *nm) {
-  for (size_t i = 0; i < ls->n; i++)
-    if (ls->v[i].kind != PP_LINE_BLANK)
+  for (size_t i = 0, seen = 0; i < ls->n && seen < PP_SCORE_LINES; i++)
+    if (ls->v[i].kind != PP_LINE_BLANK) {
       store_head(a, &ls->v[i], nm);
+      seen++;
+    }
 }
 
 pp_norm pp__head_view(const pp_line *l) {

@@ -152,11 +152,8 @@ static char *indicator(pp_arena *a, const char *s, size_t n) {
 }
 
 static void add(pp_doc *d, pp_node *n, const pp_target *t) {
-  pp_target *v = pp__alloc(&d->arena, (n->ntargets + 1) * sizeof *v);
-  if (n->ntargets)
-    memcpy(v, n->targets, n->ntargets * sizeof *v);
-  v[n->ntargets++] = *t;
-  n->targets = v;
+  n->targets = pp__grow(&d->arena, n->targets, n->ntargets, &n->captargets, sizeof *n->targets);
+  n->targets[n->ntargets++] = *t;
 }
 
 void pp__targets(pp_doc *d, pp_node *n) {

@@ -24,7 +24,7 @@ static int ends_sentence(pp_span t) {
 
 /* Copies t into the arena without the `**` bold markers. */
 static char *unmark(pp_arena *a, const char *s, size_t n) {
-  char *o = pp__alloc(a, n + 1), *p = o;
+  char *o = pp__alloc_raw(a, n + 1), *p = o;
   for (size_t i = 0; i < n; i++) {
     if (s[i] == '*' && i + 1 < n && s[i + 1] == '*') {
       i++;
@@ -90,7 +90,7 @@ static size_t read_para(pp_doc *d, pp_lines *ls, size_t i, size_t end, para *p) 
     p->len = total;
     return next;
   }
-  char *text = pp__alloc(&d->arena, total + 1);
+  char *text = pp__alloc_raw(&d->arena, total + 1);
   p->len = 0;
   for (size_t k = i; k < next; k++) {
     const pp_line *l = &ls->v[k];
@@ -100,6 +100,7 @@ static size_t read_para(pp_doc *d, pp_lines *ls, size_t i, size_t end, para *p) 
     memcpy(text + p->len, t.s, t.n);
     p->len += t.n;
   }
+  text[p->len] = 0;
   p->text = text;
   return next;
 }
@@ -107,22 +108,20 @@ static size_t read_para(pp_doc *d, pp_lines *ls, size_t i, size_t end, para *p) 
 /* ---- nodes ------------------------------------------------------------- */
 
 /* Paragraphs of a body are joined with a newline.  The buffer doubles, so
- * a body of a million paragraphs costs linear time. */
+ * a body of a million paragraphs costs linear time (and, grown by
+ * pp__grow, no more than twice its length in memory). */
 static void add_text(pp_doc *d, const char **text, size_t *tlen, size_t *tcap,
                      const char *s, size_t len) {
   s = pp__trim(s, len, &len);
   if (!len)
     return;
-  size_t need = *tlen + len + 2;
   char *t = (char *)*text;
-  if (need > *tcap) {
-    size_t cap = *tcap ? *tcap : 64;
-    while (cap < need)
-      cap *= 2;
-    t = pp__alloc(&d->arena, cap);
-    memcpy(t, *text, *tlen);
-    *tcap = cap;
-  }
+  if (!*tcap && *tlen) { /* a borrowed text, not yet a buffer of its own */
+    char *own = pp__grow(&d->arena, NULL, *tlen + len + 1, tcap, 1);
+    memcpy(own, t, *tlen);
+    t = own;
+  } else
+    t = pp__grow(&d->arena, t, *tlen + len + 1, tcap, 1);
   if (*tlen)
     t[(*tlen)++] = '\n';
   /* Copied without the ** bold markers, as unmark() would. */
