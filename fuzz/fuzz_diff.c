@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const uint8_t *nul = memchr(data, 0, size);
   size_t na = nul ? (size_t)(nul - data) : size / 2;
   size_t skip = nul ? 1 : 0;
-  pp_options opt = {"fuzz", set, NULL, "UTF-8", 1, 0};
+  pp_options opt = {"fuzz", set, NULL, "UTF-8", 1, 0, 0};
   pp_doc *a = pp_doc_parse((const char *)data, na, &opt, &e);
   pp_doc *b = pp_doc_parse((const char *)data + na + skip, size - na - skip, &opt, &e);
   if (a && b) {

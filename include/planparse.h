@@ -100,11 +100,17 @@ typedef struct pp_options {
   const char *encoding;         /* NULL detects; else an ICU converter name */
   int lossy;                    /* accept invalid bytes as U+FFFD, with a warning */
   int simplify;                 /* output traditional characters as simplified */
+  int adopt;                    /* data came from malloc and is handed over */
 } pp_options;
 
 /* Parses len bytes of data.  Returns a document the caller frees with
  * pp_doc_free(), or NULL with err filled (status, and line where known).
- * An empty input is a valid, empty document with a warning. */
+ * An empty input is a valid, empty document with a warning.
+ * Without opt->adopt, data stays the caller's and is copied as needed.
+ * With it, data must be a malloc'd block of at least len + 1 bytes, which
+ * the library owns from this call on, whatever its outcome: UTF-8 input is
+ * then read in place rather than copied, and anything else is freed once
+ * decoded. */
 PP_API pp_doc *pp_doc_parse(const char *data, size_t len,
                             const pp_options *opt, pp_error *err);
 PP_API void pp_doc_free(pp_doc *doc);

@@ -55,7 +55,14 @@ char *cli_slurp(const char *path, size_t *len, pp_error *e) {
       return NULL;
     }
   }
+  /* A regular file is read into a buffer of its size (and one byte more,
+   * which pp_doc_parse's adopt wants, and which shows the end); a pipe
+   * into one that doubles. */
   size_t cap = 1 << 16, n = 0;
+  struct stat fs;
+  if (fstat(fileno(f), &fs) == 0 && S_ISREG(fs.st_mode) && fs.st_size > 0 &&
+      (uintmax_t)fs.st_size < SIZE_MAX / 2)
+    cap = (size_t)fs.st_size + 1;
   char *buf = malloc(cap);
   while (buf) {
     if (n == cap) {
@@ -87,6 +94,16 @@ char *cli_slurp(const char *path, size_t *len, pp_error *e) {
     set_error(e, rerr == ENOMEM ? PP_ERR_NOMEM : PP_ERR_IO, path, msg);
     return NULL;
   }
+  if (n == cap) { /* room for a terminating byte */
+    char *nb = realloc(buf, n + 1);
+    if (!nb) {
+      free(buf);
+      set_error(e, PP_ERR_NOMEM, path, "out of memory");
+      return NULL;
+    }
+    buf = nb;
+  }
+  buf[n] = 0;
   *len = n;
   return buf;
 }
@@ -97,10 +114,9 @@ pp_doc *cli_read_doc(const char *path, const cli *c, const pp_grammars *set,
   char *data = cli_slurp(path, &len, e);
   if (!data)
     return NULL;
-  pp_options opt = {path, set, g, c->encoding, c->lossy, c->simplify};
-  pp_doc *doc = pp_doc_parse(data, len, &opt, e);
-  free(data);
-  return doc;
+  /* Handed over: UTF-8 is read in place, not copied. */
+  pp_options opt = {path, set, g, c->encoding, c->lossy, c->simplify, 1};
+  return pp_doc_parse(data, len, &opt, e);
 }
 
 /* ---- output files -------------------------------------------------------- */

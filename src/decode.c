@@ -231,7 +231,8 @@ static const char *detector_hint(const char *d, size_t len) {
   return res;
 }
 
-char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, const char *force,
+char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, int in_place,
+                 const char *force,
                  int lossy, const char *source, size_t *out_len,
                  const char **enc, size_t *bad, pp_error *err) {
   const unsigned char *u = (const unsigned char *)d;
@@ -321,7 +322,7 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, const 
     size_t off = valid_utf8 ? len : utf8_check(d, len);
     if (off == len) {
       *out_len = len;
-      return pp__strndup(out_a, d, len);
+      return in_place ? (char *)d : pp__strndup(out_a, d, len);
     }
     if (lossy)
       return utf8_lossy(out_a, d, len, out_len, bad);

@@ -106,6 +106,7 @@ static void state_free(void *p) {
 
 static void doc_release(void *p) {
   pp_doc *d = p;
+  free(d->adopted);
   pp_arena a = d->arena; /* d lives in its own arena */
   pp__arena_free(&a);
 }
@@ -119,14 +120,24 @@ pp_doc *pp_doc_parse(const char *data, size_t len, const pp_options *opt,
   const char *source = opt->source ? opt->source : "-";
   /* Everything to release is registered with un and released by pp__oom
    * before it jumps, so nothing here is read after the jump. */
+  /* An adopted input is freed on every way out: with the document, on
+   * failure, or as soon as it is decoded into a copy. */
+  void *adopted = opt->adopt ? (void *)data : NULL;
   if (setjmp(un.jb)) {
     pp__error(err, PP_ERR_NOMEM, source, 0, "out of memory");
     return NULL;
   }
   pp_arena a = {0};
   a.oom = &un;
+  if (adopted)
+    pp__defer(&a, free, adopted);
   pp_doc *d = pp__alloc(&a, sizeof *d);
   d->arena = a; /* from here the document owns its arena */
+  if (adopted) {
+    pp__undefer(&d->arena, adopted);
+    d->adopted = adopted; /* doc_release frees it */
+    ((char *)adopted)[len] = 0;
+  }
   pp__defer(&d->arena, doc_release, d);
   st.scratch.oom = &un;
   pp__defer(&d->arena, state_free, &st);
@@ -140,10 +151,15 @@ pp_doc *pp_doc_parse(const char *data, size_t len, const pp_options *opt,
   }
   size_t tlen, bad;
   const char *enc;
-  char *text = pp__decode(&st.scratch, &d->arena, data, len, opt->encoding, opt->lossy, source,
-                          &tlen, &enc, &bad, err);
+  char *text = pp__decode(&st.scratch, &d->arena, data, len, adopted != NULL, opt->encoding,
+                          opt->lossy, source, &tlen, &enc, &bad, err);
   if (!text)
     goto fail;
+  if (adopted && ((uintptr_t)text < (uintptr_t)adopted ||
+                  (uintptr_t)text > (uintptr_t)adopted + len)) {
+    free(adopted); /* decoded into a copy: the input is no longer needed */
+    d->adopted = NULL;
+  }
   d->encoding = enc;
   if (bad)
     pp__warn(d, 0, "%zu invalid byte sequence%s replaced by U+FFFD", bad, bad > 1 ? "s" : "");
@@ -154,6 +170,8 @@ pp_doc *pp_doc_parse(const char *data, size_t len, const pp_options *opt,
     text = pp__simplify_text(&d->arena, text, tlen, &tlen, err, source);
     if (!text)
       goto fail;
+    free(d->adopted); /* read from the simplified copy from here on */
+    d->adopted = NULL;
   }
   pp_lines ls;
   pp__split_lines(&st.scratch, text, tlen, &ls);
@@ -188,10 +206,8 @@ fail:
 }
 
 void pp_doc_free(pp_doc *d) {
-  if (!d)
-    return;
-  pp_arena a = d->arena;
-  pp__arena_free(&a);
+  if (d)
+    doc_release(d);
 }
 
 const char *pp_doc_source(const pp_doc *d) { return d->source; }

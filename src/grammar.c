@@ -327,13 +327,16 @@ static int compile_as(loader *L, pp_rule *r, const char *src, long line, const c
               (size_t)eo);
     return -1;
   }
-  /* JIT is an optimisation only: without it the interpreter runs.
+  /* JIT is an optimisation only: without it the interpreter runs, and a
+   * rule is compiled by JIT only once it has run PP_JIT_AFTER times (see
+   * pp__match), so a small file does not pay for compiling every rule.
    * PLANPARSE_NO_JIT turns it off for valgrind, which cannot see into
    * JIT-generated code and reports false uninitialised reads there. */
   required_literal(L->a, r, src);
   const char *nojit = getenv("PLANPARSE_NO_JIT");
-  if (jit && (!nojit || !*nojit || strcmp(nojit, "0") == 0))
-    (void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+  r->may_jit = jit && (!nojit || !*nojit || strcmp(nojit, "0") == 0);
+  atomic_init(&r->jit, NULL);
+  atomic_init(&r->runs, 0);
   int g;
   r->g_label = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "label")) > 0 ? g : 0;
   r->g_num = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "num")) > 0 ? g : 0;
@@ -534,28 +537,35 @@ static char *plain_word(pp_arena *a, const char *p) {
   return q > o ? o : NULL;
 }
 
-/* The themes' words in one automaton, when every pattern is a word. */
+/* The themes' words in one automaton, when every pattern is a word.
+ * Chinese words use few distinct bytes, so the table has a column per
+ * class of byte (class 0: bytes in no word), small enough to build at
+ * start-up and to stay in cache while scanning. */
 static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
   size_t nwords = 0, total = 1;
+  pp_ac *ac = pp__alloc(a, sizeof *ac);
+  ac->nclass = 1;
   for (size_t i = 0; i < tv->n; i++) {
     const ynode *ps = get(tv->kids[i], "patterns");
     for (size_t j = 0; j < ps->n; j++) {
       char *w = plain_word(a, ps->kids[j]->value);
       if (!w)
         return;
+      for (const unsigned char *p = (const unsigned char *)w; *p; p++)
+        if (!ac->cls[*p])
+          ac->cls[*p] = (unsigned char)ac->nclass++;
       nwords++;
       total += strlen(w);
     }
   }
-  pp_ac *ac = pp__alloc(a, sizeof *ac);
-  ac->next = pp__alloc(a, total * sizeof *ac->next);
+  const size_t nc = ac->nclass;
+  /* 0 is "no edge" while the trie is built: the root is no word's child. */
+  ac->row = pp__alloc(a, total * nc * sizeof *ac->row);
   ac->word = pp__alloc(a, total * sizeof *ac->word);
   ac->dict = pp__alloc(a, total * sizeof *ac->dict);
+  ac->out = pp__alloc(a, total * sizeof *ac->out);
   ac->theme = pp__alloc(a, (nwords + 1) * sizeof *ac->theme);
   ac->len = pp__alloc(a, (nwords + 1) * sizeof *ac->len);
-  memset(ac->next, 0xFF, total * sizeof *ac->next);
-  memset(ac->cls, 0, sizeof ac->cls);
-  unsigned char used[256] = {0};
   ac->word[0] = ac->dict[0] = -1;
   ac->nstates = 1;
   for (size_t i = 0; i < tv->n; i++) {
@@ -564,12 +574,12 @@ static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
       const char *w = plain_word(a, ps->kids[j]->value);
       int32_t s = 0;
       for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
-        used[*p] = 1;
-        if (ac->next[s][*p] < 0) {
+        int32_t *e = &ac->row[(size_t)s * nc + ac->cls[*p]];
+        if (!*e) {
           ac->word[ac->nstates] = ac->dict[ac->nstates] = -1;
-          ac->next[s][*p] = (int32_t)ac->nstates++;
+          *e = (int32_t)ac->nstates++;
         }
-        s = ac->next[s][*p];
+        s = *e;
       }
       if (ac->word[s] < 0) { /* a word listed twice counts once */
         ac->word[s] = (int32_t)ac->nwords;
@@ -581,11 +591,9 @@ static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
   /* Breadth first: failure links, folded into the goto table. */
   int32_t *queue = pp__alloc(a, ac->nstates * sizeof *queue), *fail = pp__alloc(a, ac->nstates * sizeof *fail);
   size_t head = 0, tail = 0;
-  for (int c = 0; c < 256; c++) {
-    int32_t t = ac->next[0][c];
-    if (t < 0)
-      ac->next[0][c] = 0;
-    else {
+  for (size_t c = 0; c < nc; c++) {
+    int32_t t = ac->row[c];
+    if (t) {
       fail[t] = 0;
       queue[tail++] = t;
     }
@@ -593,35 +601,19 @@ static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
   while (head < tail) {
     int32_t s = queue[head++];
     ac->dict[s] = ac->word[fail[s]] >= 0 ? fail[s] : ac->dict[fail[s]];
-    for (int c = 0; c < 256; c++) {
-      int32_t t = ac->next[s][c];
-      if (t < 0)
-        ac->next[s][c] = ac->next[fail[s]][c];
+    int32_t *r = &ac->row[(size_t)s * nc];
+    const int32_t *f = &ac->row[(size_t)fail[s] * nc];
+    for (size_t c = 0; c < nc; c++) {
+      if (!r[c])
+        r[c] = f[c];
       else {
-        fail[t] = ac->next[fail[s]][c];
-        queue[tail++] = t;
+        fail[r[c]] = f[c];
+        queue[tail++] = r[c];
       }
     }
   }
-  /* Chinese words use few distinct bytes: the scan walks a table with a
-   * column per class of byte, small enough to stay in cache, and reads
-   * each state's first word in one load. */
-  unsigned char rep[256]; /* a byte of each class; class 0: bytes in no word, all to the root */
-  ac->nclass = 1;
-  rep[0] = 0;
-  for (int c = 0; c < 256; c++)
-    if (used[c]) {
-      rep[ac->nclass] = (unsigned char)c;
-      ac->cls[c] = (unsigned char)ac->nclass++;
-    }
-  ac->row = pp__alloc(a, ac->nstates * ac->nclass * sizeof *ac->row);
-  ac->out = pp__alloc(a, ac->nstates * sizeof *ac->out);
-  for (size_t st = 0; st < ac->nstates; st++) {
-    ac->row[st * ac->nclass] = 0;
-    for (size_t k = 1; k < ac->nclass; k++)
-      ac->row[st * ac->nclass + k] = ac->next[st][rep[k]];
+  for (size_t st = 0; st < ac->nstates; st++)
     ac->out[st] = ac->word[st] >= 0 ? (int32_t)st : ac->dict[st];
-  }
   g->ac = ac;
 }
 
@@ -758,24 +750,28 @@ static pp_grammar *build(pp_grammar *g, loader *L, const char *data, size_t len)
   return g;
 }
 
+static void rule_free(pp_rule *r) {
+  if (!r)
+    return;
+  pcre2_code_free(r->re);
+  pcre2_code_free(atomic_load(&r->jit));
+}
+
 static void grammar_free(pp_grammar *g) {
   if (!g)
     return;
   for (size_t i = 0; i < g->nlevels; i++)
     for (size_t j = 0; j < g->levels[i].nrules; j++)
-      pcre2_code_free(g->levels[i].rules[j].re);
+      rule_free(&g->levels[i].rules[j]);
   for (size_t i = 0; i < g->nfields; i++)
-    pcre2_code_free(g->fields[i].rule.re);
+    rule_free(&g->fields[i].rule);
   for (size_t i = 0; i < g->nboiler; i++)
-    pcre2_code_free(g->boiler[i].rule.re);
-  if (g->title)
-    pcre2_code_free(g->title->re);
-  if (g->all_themes)
-    pcre2_code_free(g->all_themes->re);
+    rule_free(&g->boiler[i].rule);
+  rule_free(g->title);
+  rule_free(g->all_themes);
   for (size_t i = 0; i < g->nmeta; i++)
-    pcre2_code_free(g->meta[i].rule.re);
-  if (g->article)
-    pcre2_code_free(g->article->re);
+    rule_free(&g->meta[i].rule);
+  rule_free(g->article);
   pp_arena a = g->arena;
   pp__arena_free(&a);
 }
@@ -995,10 +991,33 @@ static int contains(const char *s, size_t len, const char *lit, size_t n) {
   return 0;
 }
 
+/* Publishes a JIT-compiled copy of r's pattern: a copy, because other
+ * threads may be matching with r->re meanwhile.  On any failure the
+ * interpreter goes on. */
+static pcre2_code *jit_now(pp_rule *r) {
+  pcre2_code *c = pcre2_code_copy(r->re);
+  if (!c || pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) != 0) {
+    pcre2_code_free(c);
+    return r->re;
+  }
+  atomic_store_explicit(&r->jit, c, memory_order_release);
+  return c;
+}
+
 int pp__match(pp_matcher *m, const pp_rule *r, const pp_norm *nm) {
+  enum { PP_JIT_AFTER = 256 };
   if (r->lit && !contains(nm->s, nm->len, r->lit, r->litn))
     return PP_MATCH_NO;
-  int rc = pcre2_match(r->re, (PCRE2_SPTR)nm->s, nm->len, 0, nm->truncated ? PCRE2_NOTEOL : 0,
+  /* The counters are a cache, not part of the rule's meaning: const here. */
+  pp_rule *mr = (pp_rule *)r;
+  pcre2_code *re = atomic_load_explicit(&mr->jit, memory_order_acquire);
+  if (!re) {
+    re = r->re;
+    if (r->may_jit && atomic_fetch_add_explicit(&mr->runs, 1, memory_order_relaxed) + 1 ==
+                          PP_JIT_AFTER)
+      re = jit_now(mr); /* exactly one thread sees the count reach it */
+  }
+  int rc = pcre2_match(re, (PCRE2_SPTR)nm->s, nm->len, 0, nm->truncated ? PCRE2_NOTEOL : 0,
                        m->md, m->mc);
   if (rc >= 0)
     return PP_MATCH_YES;

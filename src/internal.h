@@ -8,6 +8,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -94,8 +95,10 @@ void pp__error(pp_error *e, pp_status st, const char *file, long line,
  * meanwhile), without BOM.  Sets *enc to
  * the canonical name of the encoding read.  *bad counts U+FFFD substitutions
  * when lossy.  Returns NULL with err filled. */
+/* UTF-8 input comes back as data itself when in_place is set, else copied
+ * into out_a. */
 char *pp__decode(pp_arena *a, pp_arena *out_a, const char *data, size_t len,
-                 const char *force,
+                 int in_place, const char *force,
                  int lossy, const char *source, size_t *out_len,
                  const char **enc, size_t *bad, pp_error *err);
 
@@ -198,6 +201,11 @@ typedef struct pp_rule {
   long line;         /* its line in the grammar file */
   const char *lit;   /* bytes every match must contain (see pp__match), or NULL */
   size_t litn;
+  /* JIT comes when a rule has run often enough to repay compiling it: a
+   * JIT-compiled copy of re, published once and read by any thread. */
+  int may_jit;
+  _Atomic(pcre2_code *) jit;
+  atomic_uint runs;
   int g_label, g_num, g_title, g_value; /* capture group numbers, 0 if absent */
   int g_year, g_month, g_day;
 } pp_rule;
@@ -256,8 +264,7 @@ struct pp_grammar {
 /* Aho-Corasick over UTF-8 bytes (grammar.c): one pass over a text finds
  * every theme word; used when no theme pattern needs a regex. */
 typedef struct pp_ac {
-  int32_t (*next)[256]; /* goto, completed with failure links (built here) */
-  int32_t *row;         /* the same, by byte class: row[state * nclass + cls] */
+  int32_t *row;          /* goto, completed with failure links: row[state * nclass + cls] */
   unsigned char cls[256]; /* a byte's class: 0 for bytes in no word */
   size_t nclass;
   int32_t *word;        /* the word ending at a state, or -1 */
@@ -345,6 +352,7 @@ typedef struct pp_kv {
 
 struct pp_doc {
   pp_arena arena;
+  void *adopted; /* the caller's input, read in place (pp_options.adopt) */
   const char *source, *encoding, *grammar;
   pp_kv *meta;
   size_t nmeta, capmeta;

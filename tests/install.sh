@@ -39,7 +39,7 @@ int main(int argc, char **argv) {
   pp_grammars *set = pp_grammars_new();
   if (pp_grammars_add_dir(set, argv[1], &e)) return 1;
   const char *text = "一、总体要求\n1.加强党建。内容。\n";
-  pp_options opt = {"inline", set, NULL, NULL, 0, 0};
+  pp_options opt = {"inline", set, NULL, NULL, 0, 0, 0};
   pp_doc *d = pp_doc_parse(text, strlen(text), &opt, &e);
   if (!d) return 1;
   printf("%s\n", pp_node_title(pp_node_first_child(pp_doc_first_child(d))));
