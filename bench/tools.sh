@@ -25,12 +25,16 @@ big=$(wc -c <"$tmp/big.txt")
 secs() { /usr/bin/time -f '%e' -o "$tmp/t" "$@" >/dev/null 2>&1 || true; cat "$tmp/t"; }
 rate() { echo "scale=1; $big / 1048576 / $1" | bc; }
 frate() { echo "scale=0; 2000 / $1" | bc; }
-printf '%-34s %12s %14s\n' tool "BIG MiB/s" "MANY files/s"
+printf '%-34s %12s %8s %14s %8s\n' tool "BIG MiB/s" "x pp" "MANY files/s" "x pp"
+# Each row also as a ratio to planparse's YAML row (the first): below 1,
+# the tool is slower than planparse.
 row() {
   name=$1; shift
   b=$(secs "$@" "$tmp/big.txt")
   m=$(secs "$@" "$tmp"/many/*.txt)
-  printf '%-34s %12s %14s\n' "$name" "$(rate "$b")" "$(frate "$m")"
+  : "${b0:=$b}" "${m0:=$m}"
+  printf '%-34s %12s %8s %14s %8s\n' "$name" "$(rate "$b")" "$(echo "scale=2; $b0 / $b" | bc)" \
+    "$(frate "$m")" "$(echo "scale=2; $m0 / $m" | bc)"
 }
 row "planparse --format yaml -j 1" "$pp" -q -j 1
 row "planparse --format json -j 1" "$pp" -q -j 1 --format json
@@ -38,8 +42,18 @@ row "cmark (Markdown to HTML)" cmark
 row "naive Python regex + json" "$py" "$here/naive.py"
 row "naive Python regex + PyYAML" "$py" "$here/naive.py" --yaml
 if command -v valgrind >/dev/null; then
+  bytes=$(cat "$samples"/*.txt | wc -c)
   valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$pp" "$samples"/*.txt >/dev/null 2>"$tmp/cg.log"
   ir=$(grep -o 'Collected : [0-9]*' "$tmp/cg.log" | grep -o '[0-9]*')
-  bytes=$(cat "$samples"/*.txt | wc -c)
   echo "instructions per input byte on the five samples (callgrind, YAML, start-up included): $((ir / bytes))"
+  # The conversion alone: parsing and writing, without loading libraries
+  # and grammars, which a long batch pays once.
+  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg2" --toggle-collect=pp_doc_parse \
+    --toggle-collect=pp_doc_write "$pp" "$samples"/*.txt >/dev/null 2>"$tmp/cg2.log"
+  ir=$(grep -o 'Collected : [0-9]*' "$tmp/cg2.log" | grep -o '[0-9]*')
+  echo "instructions per input byte on the five samples (callgrind, YAML, conversion only): $((ir / bytes))"
+  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg3" --toggle-collect=pp_doc_parse \
+    --toggle-collect=pp_doc_write "$pp" --format json "$samples"/*.txt >/dev/null 2>"$tmp/cg3.log"
+  ir=$(grep -o 'Collected : [0-9]*' "$tmp/cg3.log" | grep -o '[0-9]*')
+  echo "instructions per input byte on the five samples (callgrind, JSON, conversion only): $((ir / bytes))"
 fi
