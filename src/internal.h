@@ -61,6 +61,8 @@ char *pp__vprintf(pp_arena *a, const char *fmt, va_list ap)
     ;
 /* Grows an arena array of elem-sized items so that index n fits. */
 void *pp__grow(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem);
+/* The same, leaving the new part unzeroed: for buffers written before read. */
+void *pp__grow_raw(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem);
 void pp__arena_free(pp_arena *a);
 void pp__oom(pp_arena *a); /* runs the deferred releases; does not return */
 
@@ -318,7 +320,6 @@ typedef struct pp_field_val {
 
 struct pp_node {
   const char *kind, *label, *title, *text;
-  size_t textlen, textcap; /* text grows by doubling while the tree is built */
   long number;
   long first, last;
   pp_field_val *fields;
@@ -334,7 +335,6 @@ struct pp_node {
 typedef struct pp_para {
   const char *title; /* articles only */
   const char *text;
-  size_t textlen, textcap;
   long first, last;
 } pp_para;
 

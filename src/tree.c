@@ -39,6 +39,48 @@ static char *unmark(pp_arena *a, const char *s, size_t n) {
   return o;
 }
 
+/* A heap buffer reused while the tree is built: for the text of the node
+ * being built, which takes text only until the next node opens, so that
+ * each text goes into the arena once, at its exact size (no doubling
+ * leaves copies behind); and for joining a paragraph's lines, which are
+ * copied on from there. */
+typedef struct open_text {
+  char *buf;
+  size_t len, cap;
+  const char **owner; /* where the finished text goes, or NULL */
+  /* Or, while the text is one piece of the document's own text: that
+   * piece, [span, span + len), which becomes the text in place. */
+  const char *span;
+} open_text;
+
+static void open_text_free(void *p) { free(((open_text *)p)->buf); }
+
+static void put(pp_doc *d, open_text *o, const char *s, size_t n) {
+  if (o->len + n + 1 > o->cap) {
+    size_t cap = o->cap ? o->cap : 256;
+    while (cap < o->len + n + 1)
+      cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
+    char *b = realloc(o->buf, cap);
+    if (!b)
+      pp__oom(&d->arena);
+    o->buf = b;
+    o->cap = cap;
+  }
+  memcpy(o->buf + o->len, s, n);
+  o->len += n;
+}
+
+/* Appends s without its ** bold markers. */
+static void put_unmarked(pp_doc *d, open_text *o, const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && !(s[j] == '*' && j + 1 < n && s[j + 1] == '*'))
+      j++;
+    put(d, o, s + i, j - i);
+    i = j + 2;
+  }
+}
+
 /* ---- paragraphs -------------------------------------------------------- */
 
 typedef struct para {
@@ -62,9 +104,10 @@ static pp_span line_text(const pp_line *l) {
   return l->kind == PP_LINE_HEAD ? l->title : l->text;
 }
 
-/* Reads the paragraph starting at line i, joining page-break splits and
- * recording each join; returns the index after it. */
-static size_t read_para(pp_doc *d, pp_lines *ls, size_t i, size_t end, para *p) {
+/* Reads the paragraph starting at line i, joining page-break splits (in
+ * join) and recording each join; returns the index after it. */
+static size_t read_para(pp_doc *d, pp_lines *ls, size_t i, size_t end, para *p,
+                        open_text *join) {
   const pp_line *tail = &ls->v[i];
   size_t next = i + 1, total = line_text(tail).n;
   p->first = p->last = tail->no;
@@ -90,55 +133,96 @@ static size_t read_para(pp_doc *d, pp_lines *ls, size_t i, size_t end, para *p) 
     p->len = total;
     return next;
   }
-  char *text = pp__alloc_raw(&d->arena, total + 1);
-  p->len = 0;
+  join->len = 0; /* valid until the next paragraph is read */
   for (size_t k = i; k < next; k++) {
     const pp_line *l = &ls->v[k];
     if (k > i && l->kind != PP_LINE_BODY)
       continue;
     pp_span t = line_text(l);
-    memcpy(text + p->len, t.s, t.n);
-    p->len += t.n;
+    put(d, join, t.s, t.n);
   }
-  text[p->len] = 0;
-  p->text = text;
+  join->buf[join->len] = 0;
+  p->text = join->buf;
+  p->len = join->len;
   return next;
 }
 
 /* ---- nodes ------------------------------------------------------------- */
 
-/* Paragraphs of a body are joined with a newline.  The buffer doubles, so
- * a body of a million paragraphs costs linear time (and, grown by
- * pp__grow, no more than twice its length in memory). */
-static void add_text(pp_doc *d, const char **text, size_t *tlen, size_t *tcap,
-                     const char *s, size_t len) {
+/* Can [s, s + n) be a node's text as it stands (no ** markers to drop)? */
+static int as_is(const char *s, size_t n) {
+  return !pp__find((pp_span){s, n}, "**");
+}
+
+static void unspan(pp_doc *d, open_text *o) {
+  if (o->span) {
+    const char *s = o->span;
+    size_t n = o->len;
+    o->span = NULL;
+    o->len = 0;
+    put(d, o, s, n);
+  }
+}
+
+/* A text that is one piece of the document's text is ended in place with
+ * a NUL: the byte after a trimmed line is white space or its line end,
+ * which nothing reads once the tree is built, and the document's text is
+ * its own (a decoded copy, or the input it adopted).  Most node texts are
+ * so, and need no copy. */
+static void close_text(pp_doc *d, open_text *o) {
+  if (o->owner && o->span) {
+    ((char *)o->span)[o->len] = 0;
+    *o->owner = o->span;
+  } else if (o->owner)
+    *o->owner = pp__strndup(&d->arena, o->buf ? o->buf : "", o->len);
+  o->owner = NULL;
+  o->span = NULL;
+  o->len = 0;
+}
+
+/* Starts the text of a new node with its first part (the rest of its
+ * heading line), as unmark() would make it: markers out, then trimmed.
+ * in_place: s lies in the document's text, not in a joining buffer. */
+static void open_node_text(pp_doc *d, open_text *o, const char **owner, const char *s, size_t n,
+                           int in_place) {
+  close_text(d, o);
+  o->owner = owner;
+  if (in_place && as_is(s, n)) {
+    size_t len;
+    const char *t = pp__trim(s, n, &len);
+    o->span = len ? t : NULL;
+    o->len = len;
+    return;
+  }
+  put_unmarked(d, o, s, n);
+  size_t len = 0;
+  if (o->len) {
+    const char *t = pp__trim(o->buf, o->len, &len);
+    memmove(o->buf, t, len);
+  }
+  o->len = len;
+}
+
+/* Paragraphs of a body are joined with a newline. */
+static void add_text(pp_doc *d, open_text *o, const char *s, size_t len, int in_place) {
   s = pp__trim(s, len, &len);
   if (!len)
     return;
-  char *t = (char *)*text;
-  if (!*tcap && *tlen) { /* a borrowed text, not yet a buffer of its own */
-    char *own = pp__grow(&d->arena, NULL, *tlen + len + 1, tcap, 1);
-    memcpy(own, t, *tlen);
-    t = own;
-  } else
-    t = pp__grow(&d->arena, t, *tlen + len + 1, tcap, 1);
-  if (*tlen)
-    t[(*tlen)++] = '\n';
-  /* Copied without the ** bold markers, as unmark() would. */
-  for (size_t i = 0; i < len; i++) {
-    if (s[i] == '*' && i + 1 < len && s[i + 1] == '*') {
-      i++;
-      continue;
-    }
-    t[(*tlen)++] = s[i];
+  if (!o->len && in_place && as_is(s, len)) {
+    o->span = s;
+    o->len = len;
+    return;
   }
-  t[*tlen] = 0;
-  *text = t;
+  unspan(d, o);
+  if (o->len)
+    put(d, o, "\n", 1);
+  put_unmarked(d, o, s, len); /* as unmark() would */
 }
 
 /* Splits a heading's text into title and body: the bold span when it leads,
  * else the lead sentence up to the first 。. */
-static void split_title(pp_doc *d, pp_node *n, const char *s, size_t len, int bold_open) {
+static void split_title(pp_doc *d, pp_node *n, open_text *o, const char *s, size_t len,
+                        int bold_open, int in_place) {
   pp_span t = {s, len};
   const char *cut = NULL, *rest = NULL;
   if (bold_open && (cut = pp__find(t, "**")))
@@ -161,7 +245,7 @@ static void split_title(pp_doc *d, pp_node *n, const char *s, size_t len, int bo
   }
   if (!cut) {
     n->title = unmark(&d->arena, s, len);
-    n->text = "";
+    open_node_text(d, o, &n->text, "", 0, 0);
     return;
   }
   size_t tn = (size_t)(cut - t.s);
@@ -169,7 +253,7 @@ static void split_title(pp_doc *d, pp_node *n, const char *s, size_t len, int bo
   while (tn >= 3 && (memcmp(t.s + tn - 3, "。", 3) == 0 || memcmp(t.s + tn - 3, "：", 3) == 0))
     tn -= 3;
   n->title = unmark(&d->arena, t.s, tn);
-  n->text = unmark(&d->arena, rest, (size_t)(s + len - rest));
+  open_node_text(d, o, &n->text, rest, (size_t)(s + len - rest), in_place);
 }
 
 static void add_field(pp_doc *d, pp_node *n, const pp_field *f, pp_span v);
@@ -350,6 +434,9 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_n
   nb.ord_parent = pp__alloc(&d->arena, (g->nlevels + 1) * sizeof *nb.ord_parent);
   pp_para *article = NULL;
   pp_node *last_top = NULL;
+  open_text ot = {NULL, 0, 0, NULL, NULL}, join = {NULL, 0, 0, NULL, NULL};
+  pp__defer(&d->arena, open_text_free, &ot);
+  pp__defer(&d->arena, open_text_free, &join);
 
   while (i < end) {
     pp_line *l = &ls->v[i];
@@ -362,7 +449,7 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_n
                              sizeof *d->appendix);
       article = &d->appendix[d->nappendix++];
       article->title = unmark(&d->arena, l->title.s, l->title.n);
-      article->text = "";
+      open_node_text(d, &ot, &article->text, "", 0, 0);
       article->first = article->last = l->no;
       depth = 0;
       i++;
@@ -384,9 +471,9 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_n
       l->kind = PP_LINE_BODY; /* no node takes it: plain text */
     }
     para p;
-    i = read_para(d, ls, i, end, &p);
+    i = read_para(d, ls, i, end, &p, &join);
     if (article) {
-      add_text(d, &article->text, &article->textlen, &article->textcap, p.text, p.len);
+      add_text(d, &ot, p.text, p.len, p.text != join.buf);
       article->last = p.last;
     } else if (l->kind == PP_LINE_HEAD) {
       pp_node *n = pp__alloc(&d->arena, sizeof *n);
@@ -398,8 +485,7 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_n
        * label, so the title starts inside the bold span. */
       int bold_open = l->text.n >= 2 && memcmp(l->text.s, "**", 2) == 0 &&
                       !(l->title.n >= 2 && memcmp(l->title.s, "**", 2) == 0);
-      split_title(d, n, p.text, p.len, bold_open);
-      n->textlen = strlen(n->text);
+      split_title(d, n, &ot, p.text, p.len, bold_open, p.text != join.buf);
       n->first = p.first;
       n->last = p.last;
       while (depth > 0 && stack[depth - 1]->level >= n->level)
@@ -439,14 +525,19 @@ void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_n
       if (depth < (int)(sizeof stack / sizeof stack[0]))
         stack[depth++] = n;
     } else if (depth > 0) {
-      pp_node *top = stack[depth - 1];
-      add_text(d, &top->text, &top->textlen, &top->textcap, p.text, p.len);
+      add_text(d, &ot, p.text, p.len, p.text != join.buf);
       for (int k = 0; k < depth; k++)
         stack[k]->last = p.last;
     } else {
       append_para(d, &d->preamble, &d->npreamble, &d->cappreamble, &p, NULL);
     }
   }
+
+  close_text(d, &ot);
+  pp__undefer(&d->arena, &ot);
+  pp__undefer(&d->arena, &join);
+  open_text_free(&ot);
+  open_text_free(&join);
 
   /* Unfinished repeats: in node texts, walked without recursion. */
   pp_iter it;
