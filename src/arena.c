@@ -135,7 +135,7 @@ static pp_chunk **own_chunk(pp_arena *a, void *p, size_t size) {
   return NULL;
 }
 
-static void *grow(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem, int zero) {
+void *pp__grow(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem) {
   if (n < *cap)
     return p;
   size_t nc = *cap ? *cap * 2 : 8;
@@ -154,27 +154,18 @@ static void *grow(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem, int 
       pp__oom(a);
     *pc = c;
     c->size = c->used = size;
-    if (zero)
-      memset((char *)c->data + old, 0, size - old);
+    memset((char *)c->data + old, 0, size - old);
     *cap = nc;
     return c->data;
   }
-  void *q = zero ? pp__alloc(a, nc * elem) : pp__alloc_raw(a, nc * elem);
+  void *q = pp__alloc(a, nc * elem);
   if (p && *cap)
     memcpy(q, p, *cap * elem);
   *cap = nc;
   return q;
 }
 
-void *pp__grow(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem) {
-  return grow(a, p, n, cap, elem, 1);
-}
 
-/* Pages of a large buffer are touched only as it is written: a text that
- * ends short of its capacity does not count against memory. */
-void *pp__grow_raw(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem) {
-  return grow(a, p, n, cap, elem, 0);
-}
 
 void pp__arena_release(void *a) { pp__arena_free(a); }
 

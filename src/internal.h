@@ -61,8 +61,6 @@ char *pp__vprintf(pp_arena *a, const char *fmt, va_list ap)
     ;
 /* Grows an arena array of elem-sized items so that index n fits. */
 void *pp__grow(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem);
-/* The same, leaving the new part unzeroed: for buffers written before read. */
-void *pp__grow_raw(pp_arena *a, void *p, size_t n, size_t *cap, size_t elem);
 void pp__arena_free(pp_arena *a);
 void pp__oom(pp_arena *a); /* runs the deferred releases; does not return */
 
