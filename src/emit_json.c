@@ -68,9 +68,21 @@ static void j_seq_end(pp_writer *w) { close((jstate *)w, "]"); }
 
 static void quoted(pp_buf *b, const char *v) {
   pp__buf_put(b, "\"", 1);
+  /* Bytes that may need an escape: controls, " and \, and E2 (the lead
+   * byte of U+2028 and U+2029); everything else is copied in runs. */
+  static const unsigned char attn[256] = {
+      [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+      [0x08] = 1, [0x09] = 1, [0x0A] = 1, [0x0B] = 1, [0x0C] = 1, [0x0D] = 1, [0x0E] = 1,
+      [0x0F] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1,
+      [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1A] = 1, [0x1B] = 1, [0x1C] = 1,
+      [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, ['"'] = 1, ['\\'] = 1, [0x7F] = 1, [0xE2] = 1};
   const unsigned char *p = (const unsigned char *)v;
   const unsigned char *run = p;
   for (; *p; p++) {
+    while (!attn[*p] && *p)
+      p++;
+    if (!*p)
+      break;
     const char *esc = NULL;
     char tmp[8];
     if (*p == '"')

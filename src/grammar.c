@@ -559,6 +559,8 @@ static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
     }
   }
   const size_t nc = ac->nclass;
+  if (total > (size_t)INT32_MAX / 2 / nc)
+    return; /* too many words for the table: the themes' regex serves */
   /* 0 is "no edge" while the trie is built: the root is no word's child. */
   ac->row = pp__alloc(a, total * nc * sizeof *ac->row);
   ac->word = pp__alloc(a, total * sizeof *ac->word);
@@ -614,16 +616,28 @@ static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
   }
   for (size_t st = 0; st < ac->nstates; st++)
     ac->out[st] = ac->word[st] >= 0 ? (int32_t)st : ac->dict[st];
+  /* For the scan, each entry becomes the offset of the next state's row,
+   * shifted, with the low bit set when that state ends a word: one load
+   * per byte of text and no multiplication. */
+  for (size_t e = 0; e < ac->nstates * nc; e++) {
+    int32_t t = ac->row[e];
+    ac->row[e] = (int32_t)(((uint32_t)t * (uint32_t)nc) << 1 | (ac->out[t] >= 0));
+  }
   g->ac = ac;
 }
 
 void pp__ac_scan(const pp_ac *ac, const char *s, int *hits, size_t *last_end, size_t nthemes) {
   for (size_t t = 0; t < nthemes; t++)
     last_end[t] = 0;
-  int32_t st = 0;
+  const int32_t *row = ac->row;
+  const unsigned char *cls = ac->cls;
+  uint32_t off = 0;
   for (size_t i = 0; s[i]; i++) {
-    st = ac->row[(size_t)st * ac->nclass + ac->cls[(unsigned char)s[i]]];
-    for (int32_t k = ac->out[st]; k >= 0; k = ac->dict[k]) {
+    int32_t e = row[off + cls[(unsigned char)s[i]]];
+    off = (uint32_t)e >> 1;
+    if (!(e & 1))
+      continue;
+    for (int32_t k = ac->out[off / ac->nclass]; k >= 0; k = ac->dict[k]) {
       int32_t w = ac->word[k];
       int t = ac->theme[w];
       size_t start = i + 1 - ac->len[w];

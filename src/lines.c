@@ -248,8 +248,14 @@ void pp__norm_free(pp_norm *nm) {
 
 const char *pp__find(pp_span t, const char *needle) {
   size_t k = strlen(needle);
-  for (size_t i = 0; i + k <= t.n; i++)
-    if (memcmp(t.s + i, needle, k) == 0)
-      return t.s + i;
+  if (!k || k > t.n)
+    return k ? NULL : t.s;
+  for (const char *p = t.s, *last = t.s + t.n - k; p <= last; p++) {
+    p = memchr(p, needle[0], (size_t)(last - p) + 1);
+    if (!p)
+      return NULL;
+    if (memcmp(p, needle, k) == 0)
+      return p;
+  }
   return NULL;
 }
