@@ -130,9 +130,9 @@ static void note_removed(pp_doc *d, long line, pp_span text, const char *why) {
  * Returns 1 when nothing of the line is left. */
 static int strip_boilerplate(pp_doc *d, const pp_grammar *g, pp_line *l,
                              pp_matcher *m, pp_norm *nm, const pp_rule **failed) {
+  pp_norm view = pp__head_view(l);
   for (size_t i = 0; i < g->nboiler; i++) {
     const pp_rule *r = &g->boiler[i].rule;
-    pp_norm view = pp__head_view(l);
     int rc = pp__match(m, r, &view);
     if (rc == PP_MATCH_LIMIT)
       return *failed = r, -1;
@@ -164,6 +164,7 @@ static int strip_boilerplate(pp_doc *d, const pp_grammar *g, pp_line *l,
     l->head = pp__strndup(&d->arena, nm->s, nm->len);
     l->headn = (uint32_t)nm->len;
     l->headtrunc = (unsigned char)nm->truncated;
+    view = pp__head_view(l);
     i = (size_t)-1; /* the shorter line may hold more boilerplate */
   }
   return 0;
