@@ -302,6 +302,48 @@ static void required_literal(pp_arena *a, pp_rule *r, const char *src) {
   }
 }
 
+static int top_level_bar(const char *p) {
+  while (*p) {
+    if (*p == '|')
+      return 1;
+    p = *p == '\\' || *p == '[' || *p == '(' ? skip_atom(p) : p + 1;
+  }
+  return 0;
+}
+
+/* For a rule anchored with ^ at its start, the bytes a match can begin
+ * with, so that most lines are turned away on their first byte without
+ * running the matcher at all.  PCRE2 works the set out only for unanchored
+ * patterns: it is read from the pattern compiled once more without its ^,
+ * whose matches at the start of a line are exactly the rule's.  Patterns
+ * whose ^ might match elsewhere ((?m), alternatives) or whose first
+ * character set depends on options or verbs get no gate. */
+static void first_bytes(pp_rule *r, const char *src) {
+  if (src[0] != '^' || strstr(src, "(?i") || strstr(src, "(?m") || strstr(src, "(*") ||
+      top_level_bar(src))
+    return;
+  int ec;
+  PCRE2_SIZE eo;
+  pcre2_code *aux = pcre2_compile((PCRE2_SPTR)src + 1, PCRE2_ZERO_TERMINATED,
+                                  PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C |
+                                      PCRE2_MATCH_INVALID_UTF,
+                                  &ec, &eo, NULL);
+  if (!aux)
+    return;
+  uint32_t type = 0, cu = 0;
+  const uint8_t *bits = NULL;
+  pcre2_pattern_info(aux, PCRE2_INFO_FIRSTCODETYPE, &type);
+  if (type == 1 && pcre2_pattern_info(aux, PCRE2_INFO_FIRSTCODEUNIT, &cu) == 0 && cu < 256) {
+    memset(r->first, 0, sizeof r->first);
+    r->first[cu >> 3] = (unsigned char)(1u << (cu & 7));
+    r->gate = 1;
+  } else if (pcre2_pattern_info(aux, PCRE2_INFO_FIRSTBITMAP, &bits) == 0 && bits) {
+    memcpy(r->first, bits, sizeof r->first);
+    r->gate = 1;
+  }
+  pcre2_code_free(aux);
+}
+
 /* Compiles src, reporting errors in the grammar file; jit for rules that
  * will match, not for patterns compiled only to be checked. */
 static int compile_as(loader *L, pp_rule *r, const char *src, long line, const char *what,
@@ -333,6 +375,8 @@ static int compile_as(loader *L, pp_rule *r, const char *src, long line, const c
    * PLANPARSE_NO_JIT turns it off for valgrind, which cannot see into
    * JIT-generated code and reports false uninitialised reads there. */
   required_literal(L->a, r, src);
+  if (jit)
+    first_bytes(r, src);
   const char *nojit = getenv("PLANPARSE_NO_JIT");
   r->may_jit = jit && (!nojit || !*nojit || strcmp(nojit, "0") == 0);
   atomic_init(&r->jit, NULL);
@@ -1020,6 +1064,9 @@ static pcre2_code *jit_now(pp_rule *r) {
 
 int pp__match(pp_matcher *m, const pp_rule *r, const pp_norm *nm) {
   enum { PP_JIT_AFTER = 256 };
+  unsigned char c0 = nm->len ? (unsigned char)nm->s[0] : 0;
+  if (r->gate && nm->len && !(r->first[c0 >> 3] >> (c0 & 7) & 1))
+    return PP_MATCH_NO;
   if (r->lit && !contains(nm->s, nm->len, r->lit, r->litn))
     return PP_MATCH_NO;
   /* The counters are a cache, not part of the rule's meaning: const here. */

@@ -201,6 +201,8 @@ typedef struct pp_rule {
   long line;         /* its line in the grammar file */
   const char *lit;   /* bytes every match must contain (see pp__match), or NULL */
   size_t litn;
+  int gate;          /* first[] holds every byte a match can begin with */
+  unsigned char first[32];
   /* JIT comes when a rule has run often enough to repay compiling it: a
    * JIT-compiled copy of re, published once and read by any thread. */
   int may_jit;

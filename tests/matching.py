@@ -167,8 +167,9 @@ pts = [(n["label"], n["number"]) for n in t["children"][0]["children"][1]["child
 equal(pts, [("❶", 1), ("㉑", 21), ("㊱", 36)], "circled numbers past 20")
 
 # A rule is skipped on lines that lack the literal text every match of it
-# must contain; that text is read from the pattern, and must never demand
-# what the pattern leaves optional, case-free, quoted or alternative.
+# must contain, or that begin with a byte no match of it can begin with;
+# both are read from the pattern, and must never demand what the pattern
+# leaves optional, case-free, quoted or alternative.
 gdir = tempfile.mkdtemp()
 cases = [  # (pattern of a field, a line it must match)
     (r"^(?i)LEADER\s*:\s*(?<value>\S.*)", "leader: 甲"),      # (?i): no literal
@@ -181,6 +182,9 @@ cases = [  # (pattern of a field, a line it must match)
     (r"^督办|^督查人\s*:\s*(?<value>\S.*)", "督查人：甲"),       # alternatives
     (r"^[审核]{2}人\s*:\s*(?<value>\S.*)", "核审人：甲"),       # a class is no literal
     (r"^\x{8054}络员\s*:\s*(?<value>\S.*)", "联络员：甲"),       # an escape is no literal
+    (r"^(?:甲|乙)?丙方\s*:\s*(?<value>\S.*)", "丙方：甲"),        # an optional start
+    (r"^.?戊方\s*:\s*(?<value>\S.*)", "x戊方：甲"),              # any first character
+    (r"^(?:\*\*)?\d?己方\s*:\s*(?<value>\S.*)", "**己方：甲"),  # markup first
 ]
 with open(os.path.join(gdir, "lit.yaml"), "w", encoding="utf-8") as f:
     f.write("name: lit\nlevels:\n  - name: item\n    number: arabic\n    patterns:\n"
