@@ -1063,7 +1063,7 @@ static pcre2_code *jit_now(pp_rule *r) {
 }
 
 int pp__match(pp_matcher *m, const pp_rule *r, const pp_norm *nm) {
-  enum { PP_JIT_AFTER = 256 };
+  enum { PP_JIT_AFTER = 32 };
   unsigned char c0 = nm->len ? (unsigned char)nm->s[0] : 0;
   if (r->gate && nm->len && !(r->first[c0 >> 3] >> (c0 & 7) & 1))
     return PP_MATCH_NO;
