@@ -25,6 +25,14 @@ big=$(wc -c <"$tmp/big.txt")
 t() { /usr/bin/time -f '%e %M' -o "$tmp/t" "$@" >/dev/null; cat "$tmp/t"; }
 set -- $(t "$pp" "$tmp/big.txt")
 echo "BIG $((big / 1048576)) MiB: $1 s, $(echo "$big / 1048576 / $1" | bc) MiB/s, peak $(($2 / 1024)) MiB"
+set -- $(t "$pp" --format json "$tmp/big.txt")
+echo "BIG $((big / 1048576)) MiB as JSON: $1 s, $(echo "$big / 1048576 / $1" | bc) MiB/s, peak $(($2 / 1024)) MiB"
+# The floor under the YAML figure: libyaml's emitter alone writing the
+# same events (bench/yaml_emit.c).
+if cc -O2 -o "$tmp/yaml_emit" "$here/yaml_emit.c" $(pkg-config --cflags --libs yaml-0.1) 2>/dev/null; then
+  "$pp" "$tmp/big.txt" >"$tmp/big.yaml"
+  "$tmp/yaml_emit" "$tmp/big.yaml" "$big"
+fi
 for j in 1 2; do
   set -- $(t "$pp" -q -j $j -o "$tmp/out$j" "$tmp"/many/*.txt)
   echo "MANY 2000 files, one process, -j $j: $1 s, $(echo "2000 / $1" | bc) files/s"

@@ -43,17 +43,17 @@ row "naive Python regex + json" "$py" "$here/naive.py"
 row "naive Python regex + PyYAML" "$py" "$here/naive.py" --yaml
 if command -v valgrind >/dev/null; then
   bytes=$(cat "$samples"/*.txt | wc -c)
-  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$pp" "$samples"/*.txt >/dev/null 2>"$tmp/cg.log"
+  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$pp" -j 1 "$samples"/*.txt >/dev/null 2>"$tmp/cg.log"
   ir=$(grep -o 'Collected : [0-9]*' "$tmp/cg.log" | grep -o '[0-9]*')
   echo "instructions per input byte on the five samples (callgrind, YAML, start-up included): $((ir / bytes))"
   # The conversion alone: parsing and writing, without loading libraries
   # and grammars, which a long batch pays once.
   valgrind --tool=callgrind --callgrind-out-file="$tmp/cg2" --toggle-collect=pp_doc_parse \
-    --toggle-collect=pp_doc_write "$pp" "$samples"/*.txt >/dev/null 2>"$tmp/cg2.log"
+    --toggle-collect=pp_doc_write "$pp" -j 1 "$samples"/*.txt >/dev/null 2>"$tmp/cg2.log"
   ir=$(grep -o 'Collected : [0-9]*' "$tmp/cg2.log" | grep -o '[0-9]*')
   echo "instructions per input byte on the five samples (callgrind, YAML, conversion only): $((ir / bytes))"
   valgrind --tool=callgrind --callgrind-out-file="$tmp/cg3" --toggle-collect=pp_doc_parse \
-    --toggle-collect=pp_doc_write "$pp" --format json "$samples"/*.txt >/dev/null 2>"$tmp/cg3.log"
+    --toggle-collect=pp_doc_write "$pp" -j 1 --format json "$samples"/*.txt >/dev/null 2>"$tmp/cg3.log"
   ir=$(grep -o 'Collected : [0-9]*' "$tmp/cg3.log" | grep -o '[0-9]*')
   echo "instructions per input byte on the five samples (callgrind, JSON, conversion only): $((ir / bytes))"
 fi
