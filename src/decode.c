@@ -59,22 +59,33 @@ static int utf8_valid_at(const unsigned char *s, size_t n) {
   return len;
 }
 
-/* Offset of the first invalid UTF-8 byte, or len when all is valid. */
-static size_t utf8_check(const char *d, size_t len) {
+/* Control characters that are no sign of binary data: \t \n \v \f \r and ESC. */
+static const uint32_t text_ctl = 1u << '\t' | 1u << '\n' | 1u << '\v' | 1u << '\f' | 1u << '\r' |
+                                 1u << 0x1B;
+
+/* Offset of the first invalid UTF-8 byte, or len when all is valid.  On
+ * the way it counts, in *ctl, the control characters other than text_ctl
+ * and NULs (binary data), so valid input is read only once. */
+static size_t utf8_check_ctl(const char *d, size_t len, size_t *ctl) {
   const unsigned char *s = (const unsigned char *)d;
-  size_t i = 0;
+  size_t i = 0, n = 0;
   while (i < len) {
-    /* Runs of ASCII eight bytes at a time; the three-byte sequences of
-     * CJK text inline; anything else the long way. */
+    /* Runs of ASCII eight bytes at a time (looked at byte by byte only
+     * when one is below 0x20); the three-byte sequences of CJK text
+     * inline; anything else the long way. */
     if (i + 8 <= len) {
       uint64_t w;
       memcpy(&w, s + i, 8);
       if (!(w & 0x8080808080808080ull)) {
+        if ((w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull)
+          for (int k = 0; k < 8; k++)
+            n += s[i + k] < 0x20 && !(text_ctl >> s[i + k] & 1);
         i += 8;
         continue;
       }
     }
     if (s[i] < 0x80) {
+      n += s[i] < 0x20 && !(text_ctl >> s[i] & 1);
       i++;
       continue;
     }
@@ -85,11 +96,24 @@ static size_t utf8_check(const char *d, size_t len) {
       continue;
     }
     int l = utf8_valid_at(s + i, len - i);
-    if (!l)
+    if (!l) {
+      *ctl = n;
       return i;
+    }
     i += (size_t)l;
   }
+  *ctl = n;
   return len;
+}
+
+static size_t utf8_check(const char *d, size_t len) {
+  size_t ctl;
+  return utf8_check_ctl(d, len, &ctl);
+}
+
+/* NUL bytes are valid UTF-8 but no plan holds them, nor many controls. */
+static int binary_by(size_t len, size_t ctl, const char *d) {
+  return memchr(d, 0, len) != NULL || (len >= 16 && ctl * 10 > len);
 }
 
 static char *utf8_lossy(pp_arena *a, const char *d, size_t len, size_t *out_len,
@@ -197,17 +221,12 @@ static const char *canonical(const char *icu) {
 }
 
 static int looks_binary(const char *d, size_t len) {
-  if (memchr(d, 0, len))
-    return 1;
-  /* Control characters other than \t \n \v \f \r and ESC. */
-  const uint32_t text_ctl = 1u << '\t' | 1u << '\n' | 1u << '\v' | 1u << '\f' | 1u << '\r' |
-                            1u << 0x1B;
   size_t ctl = 0;
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)d[i];
     ctl += c < 0x20 && !(text_ctl >> c & 1);
   }
-  return len >= 16 && ctl * 10 > len;
+  return binary_by(len, ctl, d);
 }
 
 /* ICU's guess for data that is neither UTF-8 nor GB18030; NULL if none. */
@@ -263,10 +282,11 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, int in
   len -= skip;
   int unit = 1, big = 0, valid_utf8 = 0;
   if (!name) {
-    size_t off = utf8_check(d, len);
-    /* NUL bytes are valid UTF-8 but no plan holds them: binary, unless
-     * the detector sees BOM-less UTF-16 or UTF-32. */
-    if (looks_binary(d, len)) {
+    size_t ctl;
+    size_t off = utf8_check_ctl(d, len, &ctl);
+    /* Binary, unless the detector sees BOM-less UTF-16 or UTF-32.  Past an
+     * invalid byte the count stopped: then the whole input is looked at. */
+    if (off == len ? binary_by(len, ctl, d) : looks_binary(d, len)) {
       /* Only BOM-less UTF-16 or UTF-32 that converts cleanly into text
        * without NULs is text after all; anything else is binary. */
       const char *hint = detector_hint(d, len);
