@@ -208,6 +208,7 @@ static int write_atomic(const char *path, const char *data, size_t n, pp_error *
 
 typedef struct job {
   const char *path;
+  char *target;  /* with -o DIR: the output file, or NULL when it clashes */
   char *out;     /* rendered output, or NULL */
   size_t len;
   char err[1100]; /* the error line to print, or "" */
@@ -225,8 +226,12 @@ typedef struct pool {
   pthread_cond_t cond;
 } pool;
 
+/* Converts one file; with -o DIR also writes its output file, so the
+ * workers, not the thread that reports, do all the writing. */
 static void run_job(pool *P, job *j) {
   pp_error e = {0};
+  if (P->c->outdir && !j->target)
+    return; /* its clash is already reported */
   pp_doc *doc = cli_read_doc(j->path, P->c, P->set, P->g, &e);
   if (doc) {
     j->out = pp_doc_render(doc, P->c->format, &j->len, &e);
@@ -235,7 +240,118 @@ static void run_job(pool *P, job *j) {
   if (!j->out) {
     j->status = e.status ? (int)e.status : PP_ERR_NOMEM;
     format_error(&e, j->err, sizeof j->err);
+    return;
   }
+  if (P->c->outdir) {
+    const char *h = P->c->format == PP_FORMAT_CSV || P->c->format == PP_FORMAT_TSV
+                        ? pp_table_header(P->c->format)
+                        : "";
+    char *joined = NULL;
+    size_t hl = strlen(h);
+    if (hl && (joined = malloc(hl + j->len + 1))) {
+      memcpy(joined, h, hl);
+      memcpy(joined + hl, j->out, j->len);
+    }
+    if (write_atomic(j->target, joined ? joined : j->out, joined ? hl + j->len : j->len, &e)) {
+      format_error(&e, j->err, sizeof j->err);
+      j->status = e.status;
+    }
+    free(joined);
+    free(j->out);
+    j->out = NULL;
+  }
+}
+
+/* ---- output names --------------------------------------------------------- */
+
+/* A set of strings (open addressing; the caller owns the strings). */
+typedef struct strset {
+  const char **v;
+  size_t cap;
+} strset;
+
+static size_t hash_str(const char *s) {
+  size_t h = 1469598103934665603u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+/* Adds s; returns 1 if it was there already. */
+static int strset_add(strset *t, const char *s) {
+  size_t i = hash_str(s) & (t->cap - 1);
+  while (t->v[i]) {
+    if (strcmp(t->v[i], s) == 0)
+      return 1;
+    i = (i + 1) & (t->cap - 1);
+  }
+  t->v[i] = s;
+  return 0;
+}
+
+/* The inputs by device and inode, to tell whether a path is one of them. */
+typedef struct fileset {
+  const struct stat **v;
+  size_t cap;
+} fileset;
+
+static size_t hash_file(const struct stat *st) {
+  return ((size_t)st->st_dev * 1099511628211u) ^ ((size_t)st->st_ino * 0x9E3779B97F4A7C15u);
+}
+
+static void fileset_add(fileset *t, const struct stat *st) {
+  size_t i = hash_file(st) & (t->cap - 1);
+  while (t->v[i])
+    i = (i + 1) & (t->cap - 1);
+  t->v[i] = st;
+}
+
+static int fileset_has(const fileset *t, const struct stat *st) {
+  for (size_t i = hash_file(st) & (t->cap - 1); t->v[i]; i = (i + 1) & (t->cap - 1))
+    if (t->v[i]->st_dev == st->st_dev && t->v[i]->st_ino == st->st_ino)
+      return 1;
+  return 0;
+}
+
+/* Every job's output file, decided before any is written: a name that
+ * would overwrite an input, or that an earlier input already took, is an
+ * error for that input alone.  Hashed, so a batch of any size costs
+ * linear time.  Returns -1 when memory ran out. */
+static int plan_outputs(job *jobs, int n, const struct stat *in, const cli *c) {
+  size_t cap = 16;
+  while (cap < (size_t)n * 2)
+    cap *= 2;
+  strset names = {calloc(cap, sizeof *names.v), cap};
+  fileset inputs = {calloc(cap, sizeof *inputs.v), cap};
+  if (!names.v || !inputs.v) {
+    free(names.v);
+    free(inputs.v);
+    return -1;
+  }
+  for (int i = 0; i < n; i++)
+    if (in[i].st_ino)
+      fileset_add(&inputs, &in[i]);
+  int rc = 0;
+  for (int i = 0; i < n && !rc; i++) {
+    job *j = &jobs[i];
+    char *target = out_path(c->outdir, j->path, c->format);
+    struct stat ts;
+    if (!target) {
+      rc = -1;
+      break;
+    }
+    if ((stat(target, &ts) == 0 && fileset_has(&inputs, &ts)) || strset_add(&names, target)) {
+      snprintf(j->err, sizeof j->err,
+               "%s: %s: output %s would overwrite an input or another input's output\n",
+               pp_prog, j->path, target);
+      j->status = PP_ERR_IO;
+      free(target);
+    } else
+      j->target = target;
+  }
+  free(names.v);
+  free(inputs.v);
+  return rc;
 }
 
 static void *worker(void *arg) {
@@ -305,28 +421,29 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
     return PP_ERR_IO;
   }
   int threads = c->jobs > 0 ? c->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-  if (threads < 1)
-    threads = 1;
   if (threads > n)
     threads = n;
+  if (threads < 1)
+    threads = 1;
   pool P;
   memset(&P, 0, sizeof P);
   P.jobs = calloc((size_t)n + 1, sizeof *P.jobs);
   /* Inputs, to refuse an output path that is one of them. */
-  struct stat *in = calloc((size_t)n + 1, sizeof *in);
-  char **paths = calloc((size_t)n + 1, sizeof *paths);
-  if (!P.jobs || !in || !paths) {
+  struct stat *in = c->outdir ? calloc((size_t)n + 1, sizeof *in) : NULL;
+  for (int i = 0; P.jobs && i < n; i++) {
+    P.jobs[i].path = files[i];
+    if (in && stat(files[i], &in[i]))
+      in[i].st_ino = 0;
+  }
+  if (!P.jobs || (c->outdir && (!in || plan_outputs(P.jobs, n, in, c)))) {
+    for (int i = 0; P.jobs && i < n; i++)
+      free(P.jobs[i].target);
     free(P.jobs);
     free(in);
-    free(paths);
     fprintf(stderr, "%s: out of memory\n", pp_prog);
     return PP_ERR_NOMEM;
   }
-  for (int i = 0; i < n; i++) {
-    P.jobs[i].path = files[i];
-    if (stat(files[i], &in[i]))
-      in[i].st_ino = 0;
-  }
+  free(in);
   P.n = n;
   P.c = c;
   P.set = set;
@@ -384,40 +501,7 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
     } else {
       run_job(&P, j);
     }
-    if (j->out && c->outdir && !broken) {
-      pp_error e = {0};
-      char *target = out_path(c->outdir, j->path, c->format);
-      struct stat ts;
-      int clash = !target, exists = target && stat(target, &ts) == 0;
-      for (int k = 0; k < n && exists && !clash; k++)
-        clash = in[k].st_ino && ts.st_dev == in[k].st_dev && ts.st_ino == in[k].st_ino;
-      for (int k = 0; k < i && target && !clash; k++)
-        clash = paths[k] && strcmp(paths[k], target) == 0;
-      if (clash) {
-        snprintf(j->err, sizeof j->err,
-                 "%s: %s: output %s would overwrite an input or another input's output\n",
-                 pp_prog, j->path, target ? target : "?");
-        j->status = PP_ERR_IO;
-      } else {
-        const char *h = c->format == PP_FORMAT_CSV || c->format == PP_FORMAT_TSV
-                            ? pp_table_header(c->format)
-                            : "";
-        char *joined = NULL;
-        size_t hl = strlen(h);
-        if (hl && (joined = malloc(hl + j->len + 1))) {
-          memcpy(joined, h, hl);
-          memcpy(joined + hl, j->out, j->len);
-        }
-        if (write_atomic(target, joined ? joined : j->out, joined ? hl + j->len : j->len, &e)) {
-          format_error(&e, j->err, sizeof j->err);
-          j->status = e.status;
-        }
-        free(joined);
-        paths[i] = target;
-        target = NULL;
-      }
-      free(target);
-    } else if (j->out && !broken) {
+    if (j->out && !broken) {
       if (!first_out && c->format == PP_FORMAT_YAML)
         broken = write_out("---\n", 4);
       if (!broken)
@@ -457,12 +541,10 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
     pthread_join(tid[t], NULL);
   for (int i = 0; i < n; i++) {
     free(P.jobs[i].out);
-    free(paths[i]);
+    free(P.jobs[i].target);
   }
   free(tid);
   free(P.jobs);
-  free(in);
-  free(paths);
   pthread_mutex_destroy(&P.mu);
   pthread_cond_destroy(&P.cond);
   return broken ? -1 : status;

@@ -82,6 +82,14 @@ with open(os.path.join(clash, "x.yaml"), encoding="utf-8") as f, open(samples[0]
 st, out, err = run("-o", os.path.join(tmp, "o2"), samples[0], os.path.join(clash, "b", "x.txt"),
                    os.path.join(clash, "x.yaml"))
 equal(st, 2, "-o: two inputs with one output name: an error for the second")
+for jobs in ("1", "2"):  # the same verdicts whichever worker gets there first
+    o3 = os.path.join(tmp, "o3-" + jobs)
+    st, out, err = run("-j", jobs, "-o", o3, samples[0], os.path.join(clash, "b", "x.txt"),
+                       os.path.join(clash, "x.yaml"))
+    equal((st, err.splitlines()), (2, [f"planparse: {clash}/x.yaml: output {o3}/x.yaml would overwrite an "
+                                       "input or another input's output"]), f"-o -j {jobs}: the later input errs")
+    with open(os.path.join(o3, "x.yaml"), encoding="utf-8") as f:
+        equal(yaml.safe_load(f)["source"], os.path.join(clash, "b", "x.txt"), f"-o -j {jobs}: the first input's output")
 
 # ---- tables ---------------------------------------------------------------
 st, out, err = run("--format", "csv", *samples)
