@@ -13,8 +13,10 @@
 uint32_t pp__simplified(uint32_t c) {
   if (c < PP_HANT_FIRST || c > PP_HANT_LAST)
     return c;
-  uint32_t r = pp_hant_table[c - PP_HANT_FIRST];
-  return r ? r : c;
+  uint32_t k = c - PP_HANT_FIRST;
+  if (!(pp_hant_bits[k >> 3] >> (k & 7) & 1))
+    return c;
+  return pp_hant_table[k];
 }
 
 char *pp__simplify_text(pp_arena *a, const char *s, size_t n, size_t *out_n,

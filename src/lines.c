@@ -135,6 +135,8 @@ void pp__split_lines(pp_arena *a, const char *text, size_t len, pp_lines *out) {
 static inline uint32_t fold(uint32_t c) {
   if (c < 0x80)
     return c == '\t' || c == '\f' || c == '\v' ? ' ' : c;
+  if (c >= 0x3400 && c <= 0xFAFF) /* Han: no space or full-width form here */
+    return pp__simplified(c);
   if (c >= 0xFF01 && c <= 0xFF5E) /* full-width ASCII variants */
     return c - 0xFF01 + 0x21;
   if (pp__is_space(c))

@@ -31,6 +31,7 @@ int main(int argc, char **argv) {
   fprintf(out, "#define PP_HANT_FIRST 0x3400\n#define PP_HANT_LAST 0xFAFF\n");
   fprintf(out, "static const unsigned short pp_hant_table[] = {\n");
   long n = 0;
+  static unsigned char bits[(0xFAFF - 0x3400) / 8 + 1];
   for (UChar32 c = 0x3400; c <= 0xFAFF; c++) {
     unsigned r = 0;
     if (in_range(c)) {
@@ -48,11 +49,19 @@ int main(int argc, char **argv) {
         if (i == len && x != c && x <= 0xFFFF) {
           r = (unsigned)x;
           n++;
+          bits[(c - 0x3400) >> 3] |= (unsigned char)(1u << ((c - 0x3400) & 7));
         }
       }
     }
     fprintf(out, "%u,%s", r, (c & 15) == 15 ? "\n" : "");
   }
+  fprintf(out, "};\n");
+  /* Which entries are set: a bitmap small enough to stay in the first-level
+   * cache, looked at first, since nearly every character of a plan is
+   * simplified already and the table is a hundred kilobytes. */
+  fprintf(out, "static const unsigned char pp_hant_bits[] = {\n");
+  for (size_t i = 0; i < sizeof bits; i++)
+    fprintf(out, "%u,%s", bits[i], (i & 15) == 15 ? "\n" : "");
   fprintf(out, "};\n");
   utrans_close(t);
   if (out != stdout && fclose(out))
