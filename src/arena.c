@@ -189,7 +189,7 @@ void pp__buf_flush(pp_buf *b) {
   b->len = 0;
 }
 
-void pp__buf_put(pp_buf *b, const char *s, size_t n) {
+void pp__buf_put_slow(pp_buf *b, const char *s, size_t n) {
   if (b->failed)
     return;
   /* A streamed buffer stays small: output need not be held whole. */

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "planparse.h"
 
@@ -73,7 +74,17 @@ typedef struct pp_buf {
   int werr;   /* errno of a failed write to sink */
 } pp_buf;
 void pp__buf_flush(pp_buf *b); /* writes what is held to the sink */
-void pp__buf_put(pp_buf *b, const char *s, size_t n);
+void pp__buf_put_slow(pp_buf *b, const char *s, size_t n);
+/* Appends n bytes; the writers call it for every key and comma, so the
+ * common case, room in the buffer, is inline. */
+static inline void pp__buf_put(pp_buf *b, const char *s, size_t n) {
+  if (b->cap - b->len > n && !b->failed && (!b->sink || b->len + n <= (1u << 20))) {
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0; /* the held text is always a string */
+  } else
+    pp__buf_put_slow(b, s, n);
+}
 void pp__buf_puts(pp_buf *b, const char *s);
 void pp__buf_release(void *b); /* frees b's heap memory; for pp__defer */
 void pp__buf_printf(pp_buf *b, const char *fmt, ...)
