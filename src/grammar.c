@@ -731,9 +731,13 @@ static pp_grammar *build_themes(pp_grammar *g, loader *L, const ynode *root) {
       pp_rule probe;
       if (ps->kids[j]->type != Y_SCALAR)
         return bad(L, ps->kids[j], "%s: a pattern must be a string", what), NULL;
-      if (compile_as(L, &probe, ps->kids[j]->value, ps->kids[j]->line, what, 0))
-        return NULL;
-      pcre2_code_free(probe.re);
+      /* A plain word cannot be a bad pattern (libyaml let only valid UTF-8
+       * through): only real patterns are compiled to be checked. */
+      if (!plain_word(L->a, ps->kids[j]->value)) {
+        if (compile_as(L, &probe, ps->kids[j]->value, ps->kids[j]->line, what, 0))
+          return NULL;
+        pcre2_code_free(probe.re);
+      }
       total += strlen(ps->kids[j]->value) + 5;
     }
     char *joined = pp__alloc(L->a, total + 1), *o = joined;
