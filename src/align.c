@@ -648,8 +648,8 @@ pp_compare *pp_compare_new(const pp_doc *const *docs, size_t n, double threshold
   UBreakIterator *bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
   if (U_FAILURE(st)) {
     pp__undefer(&c->arena, c);
-    pp__error(err, PP_ERR_INPUT, "", 0, "cannot open ICU's word break iterator: %s",
-              u_errorName(st));
+    pp__error(err, st == U_MEMORY_ALLOCATION_ERROR ? PP_ERR_NOMEM : PP_ERR_INPUT, "", 0,
+              "cannot open ICU's word break iterator: %s", u_errorName(st));
     pp__compare_release(c);
     return NULL;
   }
@@ -673,7 +673,8 @@ pp_compare *pp_compare_new(const pp_doc *const *docs, size_t n, double threshold
   ubrk_close(bi);
   if (U_FAILURE(st)) {
     pp__undefer(&c->arena, c);
-    pp__error(err, PP_ERR_INPUT, "", 0, "word segmentation failed: %s", u_errorName(st));
+    pp__error(err, st == U_MEMORY_ALLOCATION_ERROR ? PP_ERR_NOMEM : PP_ERR_INPUT, "", 0,
+              "word segmentation failed: %s", u_errorName(st));
     pp__compare_release(c);
     return NULL;
   }

@@ -240,6 +240,10 @@ char *pp_doc_render(const pp_doc *d, pp_format format, size_t *len, pp_error *er
   }
   if (!out.p)
     pp__buf_put(&out, "", 0);
+  if (!out.p) { /* even the empty output could not be allocated */
+    pp__error(err, PP_ERR_NOMEM, d->source, 0, "cannot render the document: out of memory");
+    return NULL;
+  }
   if (len)
     *len = out.len;
   return out.p;

@@ -42,7 +42,11 @@ char *pp__simplify_text(pp_arena *a, const char *s, size_t n, size_t *out_n,
   if (t)
     utrans_close(t);
   if (U_FAILURE(st)) {
-    pp__error(err, PP_ERR_INPUT, source, 0, "cannot simplify: %s", u_errorName(st));
+    /* ICU 72 reports an allocation failing while it builds this built-in
+     * transliterator as U_INVALID_ID. */
+    int nomem = st == U_MEMORY_ALLOCATION_ERROR || (!t && st == U_INVALID_ID);
+    pp__error(err, nomem ? PP_ERR_NOMEM : PP_ERR_INPUT, source, 0, "cannot simplify: %s",
+              nomem ? "out of memory" : u_errorName(st));
     return NULL;
   }
   char *out = pp__utf16_to_utf8(a, u, ulen, out_n);

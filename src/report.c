@@ -742,6 +742,10 @@ static char *render(const pp_compare *c, long A, long B, const pp_view *v, size_
   }
   if (!out.p)
     pp__buf_put(&out, "", 0);
+  if (!out.p) { /* even the empty output could not be allocated */
+    pp__error(err, PP_ERR_NOMEM, "", 0, "cannot render the report: out of memory");
+    return NULL;
+  }
   if (len)
     *len = out.len;
   return out.p;
