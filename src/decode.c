@@ -165,6 +165,8 @@ static char *icu_convert(pp_arena *a, pp_arena *out_a, const char *name, const c
    * Allocated before the converter opens, so a failure leaks nothing. */
   UChar *u = pp__alloc(a, (len + 2) * sizeof(UChar));
   UConverter *cv = ucnv_open(name, &st);
+  if (st == U_MEMORY_ALLOCATION_ERROR)
+    pp__oom(a);
   if (U_FAILURE(st))
     return NULL;
   lossy_ctx lc = {0};
@@ -175,6 +177,10 @@ static char *icu_convert(pp_arena *a, pp_arena *out_a, const char *name, const c
   UChar *ut = u;
   const char *src = d;
   ucnv_toUnicode(cv, &ut, u + len + 1, &src, d + len, NULL, 1, &st);
+  if (st == U_MEMORY_ALLOCATION_ERROR) {
+    ucnv_close(cv);
+    pp__oom(a);
+  }
   if (U_FAILURE(st)) {
     if (st == U_ILLEGAL_CHAR_FOUND || st == U_INVALID_CHAR_FOUND ||
         st == U_TRUNCATED_CHAR_FOUND) {
@@ -230,14 +236,23 @@ static int looks_binary(const char *d, size_t len) {
 }
 
 /* ICU's guess for data that is neither UTF-8 nor GB18030; NULL if none. */
-static const char *detector_hint(const char *d, size_t len) {
+static const char *detector_hint(pp_arena *a, const char *d, size_t len) {
   UErrorCode st = U_ZERO_ERROR;
   UCharsetDetector *det = ucsdet_open(&st);
+  /* ICU 72 returns no detector, and no error, when it cannot allocate one. */
+  if (!det || st == U_MEMORY_ALLOCATION_ERROR) {
+    ucsdet_close(det);
+    pp__oom(a);
+  }
   if (U_FAILURE(st))
     return NULL;
   const char *res = NULL;
   ucsdet_setText(det, d, (int32_t)(len > 1 << 20 ? 1 << 20 : len), &st);
   const UCharsetMatch *m = ucsdet_detect(det, &st);
+  if (st == U_MEMORY_ALLOCATION_ERROR) {
+    ucsdet_close(det);
+    pp__oom(a);
+  }
   if (U_SUCCESS(st) && m) {
     const char *n = ucsdet_getName(m, &st);
     if (U_SUCCESS(st) && n && (strncmp(n, "UTF-16", 6) == 0 || strncmp(n, "UTF-32", 6) == 0 ||
@@ -261,6 +276,8 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, int in
   if (force) {
     UErrorCode st = U_ZERO_ERROR;
     UConverter *cv = ucnv_open(force, &st);
+    if (st == U_MEMORY_ALLOCATION_ERROR)
+      pp__oom(a);
     if (U_FAILURE(st)) {
       pp__error(err, PP_ERR_IO, source, 0, "unknown encoding '%s'", force);
       return NULL;
@@ -289,7 +306,7 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, int in
     if (off == len ? binary_by(len, ctl, d) : looks_binary(d, len)) {
       /* Only BOM-less UTF-16 or UTF-32 that converts cleanly into text
        * without NULs is text after all; anything else is binary. */
-      const char *hint = detector_hint(d, len);
+      const char *hint = detector_hint(a, d, len);
       size_t bo, nb, ol;
       char *o = hint && strncmp(hint, "UTF", 3) == 0
                     ? icu_convert(a, out_a, hint, d, len, 0, &ol, &bo, &nb)
@@ -312,7 +329,7 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, int in
         *enc = "GB18030";
         return o;
       }
-      const char *hint = detector_hint(d, len);
+      const char *hint = detector_hint(a, d, len);
       int gb_further = bo != SIZE_MAX && bo >= off;
       if (hint && strcmp(hint, "GB18030") != 0) {
         name = hint;
