@@ -581,115 +581,127 @@ static char *plain_word(pp_arena *a, const char *p) {
   return q > o ? o : NULL;
 }
 
-/* The themes' words in one automaton, when every pattern is a word.
- * Chinese words use few distinct bytes, so the table has a column per
- * class of byte (class 0: bytes in no word), small enough to build at
- * start-up and to stay in cache while scanning. */
+/* A pair of code points as one key; never 0, since c1 is never 0. */
+static uint64_t pair_key(uint32_t c1, uint32_t c2) { return (uint64_t)c1 << 21 | c2; }
+
+static uint32_t pair_hash(uint64_t k) {
+  return (uint32_t)((k * 0x9E3779B97F4A7C15ull) >> 48); /* 16 bits */
+}
+
+/* The code point at s (a text the decoder passed, so valid UTF-8) and its
+ * length; 0 at the end. */
+static uint32_t cp_at(const char *s, int *l) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (u[0] < 0x80) {
+    *l = u[0] ? 1 : 0;
+    return u[0];
+  }
+  if ((u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+    *l = 3;
+    return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+  }
+  return pp__utf8_next(s, 4, l); /* stops at the NUL: it is no continuation byte */
+}
+
+static size_t ac_slot(const pp_ac *ac, uint64_t k) {
+  size_t i = pair_hash(k) & (ac->nslots - 1);
+  while (ac->key[i] && ac->key[i] != k)
+    i = (i + 1) & (ac->nslots - 1);
+  return i;
+}
+
+/* The themes' words, when every pattern is a word. */
 static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
-  size_t nwords = 0, total = 1;
-  pp_ac *ac = pp__alloc(a, sizeof *ac);
-  ac->nclass = 1;
+  size_t nwords = 0;
   for (size_t i = 0; i < tv->n; i++) {
     const ynode *ps = get(tv->kids[i], "patterns");
     for (size_t j = 0; j < ps->n; j++) {
-      char *w = plain_word(a, ps->kids[j]->value);
-      if (!w)
+      if (!plain_word(a, ps->kids[j]->value))
         return;
-      for (const unsigned char *p = (const unsigned char *)w; *p; p++)
-        if (!ac->cls[*p])
-          ac->cls[*p] = (unsigned char)ac->nclass++;
       nwords++;
-      total += strlen(w);
     }
   }
-  const size_t nc = ac->nclass;
-  if (total > (size_t)INT32_MAX / 2 / nc)
-    return; /* too many words for the table: the themes' regex serves */
-  /* 0 is "no edge" while the trie is built: the root is no word's child. */
-  ac->row = pp__alloc(a, total * nc * sizeof *ac->row);
-  ac->word = pp__alloc(a, total * sizeof *ac->word);
-  ac->dict = pp__alloc(a, total * sizeof *ac->dict);
-  ac->out = pp__alloc(a, total * sizeof *ac->out);
-  ac->theme = pp__alloc(a, (nwords + 1) * sizeof *ac->theme);
-  ac->len = pp__alloc(a, (nwords + 1) * sizeof *ac->len);
-  ac->word[0] = ac->dict[0] = -1;
-  ac->nstates = 1;
+  pp_ac *ac = pp__alloc(a, sizeof *ac);
+  ac->nslots = 16;
+  while (ac->nslots < nwords * 2)
+    ac->nslots *= 2;
+  ac->key = pp__alloc(a, ac->nslots * sizeof *ac->key);
+  ac->first = pp__alloc(a, ac->nslots * sizeof *ac->first);
+  ac->next = pp__alloc(a, nwords * sizeof *ac->next);
+  ac->word = pp__alloc(a, nwords * sizeof *ac->word);
+  ac->len = pp__alloc(a, nwords * sizeof *ac->len);
+  ac->theme = pp__alloc(a, nwords * sizeof *ac->theme);
   for (size_t i = 0; i < tv->n; i++) {
     const ynode *ps = get(tv->kids[i], "patterns");
     for (size_t j = 0; j < ps->n; j++) {
       const char *w = plain_word(a, ps->kids[j]->value);
-      int32_t s = 0;
-      for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
-        int32_t *e = &ac->row[(size_t)s * nc + ac->cls[*p]];
-        if (!*e) {
-          ac->word[ac->nstates] = ac->dict[ac->nstates] = -1;
-          *e = (int32_t)ac->nstates++;
-        }
-        s = *e;
+      size_t n = strlen(w);
+      int l1, l2;
+      uint32_t c1 = cp_at(w, &l1), c2 = cp_at(w + l1, &l2);
+      uint64_t k = pair_key(c1, c2);
+      size_t slot = ac_slot(ac, k);
+      int dup = 0; /* a word listed twice counts once, for its first theme */
+      for (int32_t x = ac->key[slot] ? ac->first[slot] : -1; x >= 0 && !dup; x = ac->next[x])
+        dup = ac->len[x] == n && memcmp(ac->word[x], w, n) == 0;
+      if (dup)
+        continue;
+      size_t x = ac->nwords++;
+      ac->word[x] = w;
+      ac->len[x] = n;
+      ac->theme[x] = (int)i;
+      /* Appended to its pair's chain, so words keep their listed order. */
+      ac->next[x] = -1;
+      if (!ac->key[slot]) {
+        ac->key[slot] = k;
+        ac->first[slot] = (int32_t)x;
+      } else {
+        int32_t y = ac->first[slot];
+        while (ac->next[y] >= 0)
+          y = ac->next[y];
+        ac->next[y] = (int32_t)x;
       }
-      if (ac->word[s] < 0) { /* a word listed twice counts once */
-        ac->word[s] = (int32_t)ac->nwords;
-        ac->theme[ac->nwords] = (int)i;
-        ac->len[ac->nwords++] = strlen(w);
-      }
+      uint32_t h = pair_hash(k);
+      ac->bits[h >> 6] |= 1ull << (h & 63);
+      ac->singles |= c2 == 0;
     }
-  }
-  /* Breadth first: failure links, folded into the goto table. */
-  int32_t *queue = pp__alloc(a, ac->nstates * sizeof *queue), *fail = pp__alloc(a, ac->nstates * sizeof *fail);
-  size_t head = 0, tail = 0;
-  for (size_t c = 0; c < nc; c++) {
-    int32_t t = ac->row[c];
-    if (t) {
-      fail[t] = 0;
-      queue[tail++] = t;
-    }
-  }
-  while (head < tail) {
-    int32_t s = queue[head++];
-    ac->dict[s] = ac->word[fail[s]] >= 0 ? fail[s] : ac->dict[fail[s]];
-    int32_t *r = &ac->row[(size_t)s * nc];
-    const int32_t *f = &ac->row[(size_t)fail[s] * nc];
-    for (size_t c = 0; c < nc; c++) {
-      if (!r[c])
-        r[c] = f[c];
-      else {
-        fail[r[c]] = f[c];
-        queue[tail++] = r[c];
-      }
-    }
-  }
-  for (size_t st = 0; st < ac->nstates; st++)
-    ac->out[st] = ac->word[st] >= 0 ? (int32_t)st : ac->dict[st];
-  /* For the scan, each entry becomes the offset of the next state's row,
-   * shifted, with the low bit set when that state ends a word: one load
-   * per byte of text and no multiplication. */
-  for (size_t e = 0; e < ac->nstates * nc; e++) {
-    int32_t t = ac->row[e];
-    ac->row[e] = (int32_t)(((uint32_t)t * (uint32_t)nc) << 1 | (ac->out[t] >= 0));
   }
   g->ac = ac;
 }
 
+/* Every occurrence, in the order of where it starts; per theme, the most
+ * occurrences that do not overlap: an occurrence that starts at or after
+ * the end of the last one counted is counted, and one that ends sooner
+ * than it takes its place (the greedy rule for intervals taken in order of
+ * their starts, which finds the largest count). */
 void pp__ac_scan(const pp_ac *ac, const char *s, int *hits, size_t *last_end, size_t nthemes) {
   for (size_t t = 0; t < nthemes; t++)
     last_end[t] = 0;
-  const int32_t *row = ac->row;
-  const unsigned char *cls = ac->cls;
-  uint32_t off = 0;
-  for (size_t i = 0; s[i]; i++) {
-    int32_t e = row[off + cls[(unsigned char)s[i]]];
-    off = (uint32_t)e >> 1;
-    if (!(e & 1))
-      continue;
-    for (int32_t k = ac->out[off / ac->nclass]; k >= 0; k = ac->dict[k]) {
-      int32_t w = ac->word[k];
-      int t = ac->theme[w];
-      size_t start = i + 1 - ac->len[w];
-      if (start >= last_end[t]) {
-        hits[t]++;
-        last_end[t] = i + 1;
+  size_t n = strlen(s);
+  int l1, l2;
+  uint32_t c1 = cp_at(s, &l1);
+  for (size_t i = 0; l1;) {
+    uint32_t c2 = cp_at(s + i + l1, &l2);
+    for (int pass = 0; pass < 1 + ac->singles; pass++) {
+      uint64_t k = pair_key(c1, pass ? 0 : c2);
+      uint32_t h = pair_hash(k);
+      if (!(ac->bits[h >> 6] >> (h & 63) & 1))
+        continue;
+      size_t slot = ac_slot(ac, k);
+      for (int32_t x = ac->key[slot] ? ac->first[slot] : -1; x >= 0; x = ac->next[x]) {
+        if (ac->len[x] > n - i || memcmp(s + i, ac->word[x], ac->len[x]) != 0)
+          continue;
+        int t = ac->theme[x];
+        size_t end = i + ac->len[x];
+        if (i >= last_end[t]) {
+          hits[t]++;
+          last_end[t] = end;
+        } else if (end < last_end[t])
+          last_end[t] = end;
       }
     }
+    i += (size_t)l1;
+    c1 = c2;
+    l1 = l2;
   }
 }
 

@@ -229,6 +229,21 @@ t = json.loads(out)
 its = {n["number"]: n["themes"] for s_ in t["children"] for n in s_["children"]}
 equal((st, its[11], its[17]), (0, ["减负"], []), "a regex themes file replaces the shipped one")
 
+# Plain words: a theme is in a text when its words occur twice without
+# overlapping.  甲乙丙丁 holds 乙 and 丙丁 apart (twice) though 甲乙丙丁
+# covers both; 甲乙 and 乙丙 overlap in 甲乙丙 (once).  Half-width text
+# between the words (0.5%, AB) must not put the search out of step.
+wdir = os.path.join(tmp, "words")
+os.mkdir(wdir)
+with open(os.path.join(wdir, "words.yaml"), "w", encoding="utf-8") as f:
+    f.write("themes:\n  - name: T\n    patterns: [甲乙丙丁, 乙, 丙丁]\n"
+            "  - name: U\n    patterns: [甲乙, 乙丙]\n  - name: V\n    patterns: [戊己]\n")
+words = write("words.txt", "一、总体要求\n1.第一项。甲乙丙丁。\n2.第二项。甲乙丙。\n"
+              "3.第三项。下降0.5%戊己，AB戊己。\n4.第四项。戊己。\n")
+st, out, err = run("-f", "json", words, env={"PLANPARSE_GRAMMAR_PATH": wdir})
+got = [n["themes"] for n in json.loads(out)["children"][0]["children"]]
+equal((st, got), (0, [["T"], [], ["V"], []]), "theme words counted without overlaps, in step after ASCII")
+
 # ---- output errors -------------------------------------------------------
 if os.path.exists("/dev/full"):
     with open("/dev/full", "wb") as full:
