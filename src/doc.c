@@ -34,8 +34,8 @@ static const pp_grammar *choose(pp_doc *d, const pp_grammars *set, const pp_line
 /* Adds to hits[t] each match of theme t in s, one scan for all themes. */
 static void scan_themes(pp_matcher *m, const pp_grammar *th, const char *s, int *hits,
                         size_t *last_end) {
-  if (th->ac) {
-    pp__ac_scan(th->ac, s, hits, last_end, th->nthemes);
+  if (th->words) {
+    pp__words_scan(th->words, s, hits, last_end, th->nthemes);
     return;
   }
   size_t n = strlen(s), off = 0;

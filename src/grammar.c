@@ -603,7 +603,7 @@ static uint32_t cp_at(const char *s, int *l) {
   return pp__utf8_next(s, 4, l); /* stops at the NUL: it is no continuation byte */
 }
 
-static size_t ac_slot(const pp_ac *ac, uint64_t k) {
+static size_t words_slot(const pp_words *ac, uint64_t k) {
   size_t i = pair_hash(k) & (ac->nslots - 1);
   while (ac->key[i] && ac->key[i] != k)
     i = (i + 1) & (ac->nslots - 1);
@@ -611,7 +611,7 @@ static size_t ac_slot(const pp_ac *ac, uint64_t k) {
 }
 
 /* The themes' words, when every pattern is a word. */
-static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
+static void build_words(pp_grammar *g, pp_arena *a, const ynode *tv) {
   size_t nwords = 0;
   for (size_t i = 0; i < tv->n; i++) {
     const ynode *ps = get(tv->kids[i], "patterns");
@@ -621,7 +621,7 @@ static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
       nwords++;
     }
   }
-  pp_ac *ac = pp__alloc(a, sizeof *ac);
+  pp_words *ac = pp__alloc(a, sizeof *ac);
   ac->nslots = 16;
   while (ac->nslots < nwords * 2)
     ac->nslots *= 2;
@@ -639,7 +639,7 @@ static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
       int l1, l2;
       uint32_t c1 = cp_at(w, &l1), c2 = cp_at(w + l1, &l2);
       uint64_t k = pair_key(c1, c2);
-      size_t slot = ac_slot(ac, k);
+      size_t slot = words_slot(ac, k);
       int dup = 0; /* a word listed twice counts once, for its first theme */
       for (int32_t x = ac->key[slot] ? ac->first[slot] : -1; x >= 0 && !dup; x = ac->next[x])
         dup = ac->len[x] == n && memcmp(ac->word[x], w, n) == 0;
@@ -665,7 +665,7 @@ static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
       ac->singles |= c2 == 0;
     }
   }
-  g->ac = ac;
+  g->words = ac;
 }
 
 /* Every occurrence, in the order of where it starts; per theme, the most
@@ -673,7 +673,7 @@ static void build_ac(pp_grammar *g, pp_arena *a, const ynode *tv) {
  * the end of the last one counted is counted, and one that ends sooner
  * than it takes its place (the greedy rule for intervals taken in order of
  * their starts, which finds the largest count). */
-void pp__ac_scan(const pp_ac *ac, const char *s, int *hits, size_t *last_end, size_t nthemes) {
+void pp__words_scan(const pp_words *ac, const char *s, int *hits, size_t *last_end, size_t nthemes) {
   for (size_t t = 0; t < nthemes; t++)
     last_end[t] = 0;
   size_t n = strlen(s);
@@ -686,7 +686,7 @@ void pp__ac_scan(const pp_ac *ac, const char *s, int *hits, size_t *last_end, si
       uint32_t h = pair_hash(k);
       if (!(ac->bits[h >> 6] >> (h & 63) & 1))
         continue;
-      size_t slot = ac_slot(ac, k);
+      size_t slot = words_slot(ac, k);
       for (int32_t x = ac->key[slot] ? ac->first[slot] : -1; x >= 0; x = ac->next[x]) {
         if (ac->len[x] > n - i || memcmp(s + i, ac->word[x], ac->len[x]) != 0)
           continue;
@@ -757,11 +757,11 @@ static pp_grammar *build_themes(pp_grammar *g, loader *L, const ynode *root) {
       o += sprintf(o, "%s(?:%s)", j ? "|" : "", ps->kids[j]->value);
     t->src = joined;
   }
-  /* Plain words go into one automaton; otherwise all themes become one
+  /* Plain words go into one word table; otherwise all themes become one
    * pattern, each theme the named group t<i>.  Either way a text is
    * scanned once. */
-  build_ac(g, L->a, tv);
-  if (g->ac)
+  build_words(g, L->a, tv);
+  if (g->words)
     return g;
   size_t total = 1;
   for (size_t i = 0; i < g->nthemes; i++)

@@ -271,7 +271,7 @@ struct pp_grammar {
   size_t nthemes;
   pp_rule *all_themes; /* every theme at once: group t<i> is theme i */
   int *theme_group;    /* capture group of each theme in all_themes */
-  struct pp_ac *ac;    /* when every theme pattern is a plain word */
+  struct pp_words *words; /* when every theme pattern is a plain word */
 };
 
 /* The theme words (grammar.c), found by their first two characters: a
@@ -279,7 +279,7 @@ struct pp_grammar {
  * position of a text away at once, with no chain of lookups from one byte
  * to the next; the words of a pair are then compared.  Used when no theme
  * pattern needs a regex. */
-typedef struct pp_ac {
+typedef struct pp_words {
   uint64_t bits[1024];  /* by pair_hash(): some word may start here */
   uint64_t *key;        /* open-addressed slots: the pair, or 0 */
   int32_t *first;       /* per slot: its first word */
@@ -290,10 +290,10 @@ typedef struct pp_ac {
   int *theme;
   size_t nwords;
   int singles;          /* some word is one character long (its pair: c, 0) */
-} pp_ac;
+} pp_words;
 /* Adds to hits[t] the largest number of matches of theme t in s that do
  * not overlap one another. */
-void pp__ac_scan(const pp_ac *ac, const char *s, int *hits, size_t *last_end, size_t nthemes);
+void pp__words_scan(const pp_words *w, const char *s, int *hits, size_t *last_end, size_t nthemes);
 /* The themes of the set (from its first themes file), or NULL. */
 const pp_grammar *pp__set_themes(const pp_grammars *set);
 
