@@ -149,10 +149,15 @@ static const char *symbol(void *pc, const char **file) {
  *    uses what it could not allocate) or silently moves the boundaries;
  *  - a failure while ubrk_open builds the iterator, or while utrans_openU
  *    parses the transliterator's ID, is reported, but ICU leaks what it had
- *    allocated so far in that call. */
-enum { NO_STATUS, LEAKS, NCAUSES };
-static const char *const cause_name[NCAUSES] = {"in break iteration, which has no error status",
-                                                "where ICU leaks its own blocks"};
+ *    allocated so far in that call;
+ *  - ucsdet_open survives no failure in the detector's constructor: it
+ *    returns a detector without its InputText and without an error (to
+ *    crash in ucsdet_setText), or deletes it and crashes in the destructor.
+ * An entry names a frame (its mangled name, in part) on the stack. */
+enum { NO_STATUS, LEAKS, UNCHECKED, NCAUSES };
+static const char *const cause_name[NCAUSES] = {
+    "in break iteration, which has no error status", "where ICU leaks its own blocks",
+    "in ucsdet_open, which crashes on them"};
 static const struct {
   const char *frame;
   int cause;
@@ -165,6 +170,7 @@ static const struct {
     {"RuleBasedBreakIterator9preceding", NO_STATUS},
     {"RuleBasedBreakIteratorC1EP11UDataMemory", LEAKS},
     {"TransliteratorIDParser", LEAKS},
+    {"15CharsetDetectorC", UNCHECKED},
 };
 
 /* The innermost exempt frame's cause, or -1; and whether ICU is on the stack. */
@@ -442,10 +448,46 @@ static void render_reports(run_state *r, const pp_compare *c) {
   report(r, "pp_targets_render", pp_targets_render, c, &csv);
 }
 
+/* Plans in other encodings, each read twice: detected, then by the name
+ * the first reading gave, with --lossy. */
+enum { MAX_OTHER = 8 };
+static char *other[MAX_OTHER];
+static size_t other_len[MAX_OTHER];
+static int nother;
+
+static void read_other(run_state *r, const pp_grammars *set) {
+  for (int k = 0; k < nother; k++) {
+    char name[64];
+    const char *enc = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+      pp_error e;
+      pp_options opt = {.source = "other", .grammars = set, .encoding = enc, .lossy = pass};
+      pp_doc *d = pp_doc_parse(other[k], other_len[k], &opt, &e);
+      if (!d) {
+        failed(r, "pp_doc_parse", &e);
+        for (; pass < 2; pass++) /* what this and the next reading would have given */
+          skipped(r);
+        break;
+      }
+      size_t len;
+      char *out = pp_doc_render(d, PP_FORMAT_JSON, &len, &e);
+      if (out)
+        output(r, "pp_doc_render", out, len);
+      else {
+        skipped(r);
+        failed(r, "pp_doc_render", &e);
+      }
+      snprintf(name, sizeof name, "%s", pp_doc_encoding(d));
+      enc = name;
+      pp_doc_free(d);
+    }
+  }
+}
+
 /* One whole run: grammars, two documents, every document format, the
- * comparison and every report.  A step that fails leaves out only what
- * depends on it, so the objects are also shown to stay usable after a
- * failure. */
+ * comparison and every report, then the plans in other encodings.  A step
+ * that fails leaves out only what depends on it, so the objects are also
+ * shown to stay usable after a failure. */
 static void run(run_state *r, const char *grammars, const char *a, size_t na, const char *b,
                 size_t nb) {
   pp_error e;
@@ -488,6 +530,7 @@ static void run(run_state *r, const char *grammars, const char *a, size_t na, co
     goto done;
   }
   render_reports(r, c);
+  read_other(r, set);
 done:
   pp_compare_free(c);
   pp_doc_free(da);
@@ -510,8 +553,8 @@ static double now(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 4) {
-    fprintf(stderr, "usage: oom_test GRAMMAR_DIR PLAN_A PLAN_B\n"
+  if (argc < 4 || argc > 4 + MAX_OTHER) {
+    fprintf(stderr, "usage: oom_test GRAMMAR_DIR PLAN_A PLAN_B [PLAN_IN_OTHER_ENCODING...]\n"
                     "  PP_OOM_AT=N fails only the N-th allocation (to debug one case)\n"
                     "  PP_OOM_COLD=1 releases ICU's caches before every run\n");
     return 2;
@@ -522,6 +565,11 @@ int main(int argc, char **argv) {
     perror("oom_test");
     return 2;
   }
+  for (nother = 0; nother + 4 < argc; nother++)
+    if (!(other[nother] = slurp(argv[nother + 4], &other_len[nother]))) {
+      perror(argv[nother + 4]);
+      return 2;
+    }
   const int cold = getenv("PP_OOM_COLD") && strcmp(getenv("PP_OOM_COLD"), "1") == 0;
   const long only = getenv("PP_OOM_AT") ? atol(getenv("PP_OOM_AT")) : 0;
   double t0 = now();
@@ -556,7 +604,7 @@ int main(int argc, char **argv) {
       continue;
     }
     run_state r = {&ref.got, {{0}, {0}, 0}, 0, 0};
-    long let_before = let_through[NO_STATUS] + let_through[LEAKS];
+    long let_before = let_through[NO_STATUS] + let_through[LEAKS] + let_through[UNCHECKED];
     seen = 0;
     where.n = 0;
     refused_in_icu = 0;
@@ -564,7 +612,8 @@ int main(int argc, char **argv) {
     run(&r, argv[1], a, na, b, nb);
     armed = 0;
     runs++;
-    int refused = seen >= fail_at && let_through[NO_STATUS] + let_through[LEAKS] == let_before;
+    int refused = seen >= fail_at &&
+                  let_through[NO_STATUS] + let_through[LEAKS] + let_through[UNCHECKED] == let_before;
     if (cold || refused_in_icu || held_now() != warm_base) {
       /* Releasing ICU's caches tells a leak apart from a cache that the
        * failure left with less (or more) in it. */
@@ -611,6 +660,8 @@ int main(int argc, char **argv) {
     free(ref.got.text[k]);
   free(a);
   free(b);
+  for (int k = 0; k < nother; k++)
+    free(other[k]);
   fclose(sink);
   real_free(exempt_map);
   pp_cleanup();
@@ -622,9 +673,10 @@ int main(int argc, char **argv) {
   else
     printf("oom: N = 1 to %ld: %ld runs, %ld ended in out of memory, %ld absorbed the failure "
            "with the same output, %ld wrong; %ld allocations inside ICU let through (%ld %s, "
-           "%ld %s); %.1f s\n",
-           tried, runs, nomem_runs, absorbed, bad, let_through[NO_STATUS] + let_through[LEAKS],
+           "%ld %s, %ld %s); %.1f s\n",
+           tried, runs, nomem_runs, absorbed, bad,
+           let_through[NO_STATUS] + let_through[LEAKS] + let_through[UNCHECKED],
            let_through[NO_STATUS], cause_name[NO_STATUS], let_through[LEAKS], cause_name[LEAKS],
-           now() - t0);
+           let_through[UNCHECKED], cause_name[UNCHECKED], now() - t0);
   return bad ? 1 : 0;
 }
