@@ -33,9 +33,23 @@ if cc -O2 -o "$tmp/yaml_emit" "$here/yaml_emit.c" $(pkg-config --cflags --libs y
   "$pp" "$tmp/big.txt" >"$tmp/big.yaml"
   "$tmp/yaml_emit" "$tmp/big.yaml" "$big"
 fi
+# Best of three, since file creation in one directory is noisy; to -o DIR
+# and, without files to create, to stdout.
+best() {
+  b=""
+  for k in 1 2 3; do
+    rm -rf "$tmp/out"
+    r=$(t "$@")
+    r=${r%% *}
+    if [ -z "$b" ] || [ "$(echo "$r < $b" | bc)" = 1 ]; then b=$r; fi
+  done
+  echo "$b"
+}
 for j in 1 2; do
-  set -- $(t "$pp" -q -j $j -o "$tmp/out$j" "$tmp"/many/*.txt)
-  echo "MANY 2000 files, one process, -j $j: $1 s, $(echo "2000 / $1" | bc) files/s"
+  s=$(best "$pp" -q -j $j -o "$tmp/out" "$tmp"/many/*.txt)
+  echo "MANY 2000 files, one process, -j $j, -o DIR: $s s, $(echo "2000 / $s" | bc) files/s"
+  s=$(best "$pp" -q -j $j "$tmp"/many/*.txt)
+  echo "MANY 2000 files, one process, -j $j, to stdout: $s s, $(echo "2000 / $s" | bc) files/s"
 done
 start=$(date +%s.%N)
 for f in "$tmp"/many/*.txt; do "$pp" "$f" >/dev/null; done

@@ -183,7 +183,7 @@ static int write_atomic(const char *path, const char *data, size_t n, pp_error *
   snprintf(tmp, pl + 16, "%.*s.%s.XXXXXX", (int)dl, path, path + dl);
   int fd = mkstemp(tmp);
   FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-  int ok = f && fwrite(data, 1, n, f) == n;
+  int ok = f && fchmod(fd, file_mode) == 0 && fwrite(data, 1, n, f) == n;
   if (f) {
     /* No fsync: rename already makes the file appear whole or not at
      * all to anyone reading; surviving a power cut is not promised. */
@@ -192,7 +192,7 @@ static int write_atomic(const char *path, const char *data, size_t n, pp_error *
   } else if (fd >= 0)
     close(fd);
   if (ok)
-    ok = chmod(tmp, file_mode) == 0 && rename(tmp, path) == 0;
+    ok = rename(tmp, path) == 0;
   if (!ok) {
     char msg[512];
     snprintf(msg, sizeof msg, "cannot write: %s", strerror(errno));
