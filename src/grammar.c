@@ -591,14 +591,9 @@ static uint32_t pair_hash(uint64_t k) {
 /* The code point at s (a text the decoder passed, so valid UTF-8) and its
  * length; 0 at the end. */
 static uint32_t cp_at(const char *s, int *l) {
-  const unsigned char *u = (const unsigned char *)s;
-  if (u[0] < 0x80) {
-    *l = u[0] ? 1 : 0;
-    return u[0];
-  }
-  if ((u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
-    *l = 3;
-    return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+  if (!*s) {
+    *l = 0;
+    return 0;
   }
   return pp__utf8_next(s, 4, l); /* stops at the NUL: it is no continuation byte */
 }

@@ -126,7 +126,23 @@ char *pp__simplify_text(pp_arena *a, const char *s, size_t n, size_t *out_n,
 
 /* Decodes one code point at s (n bytes left); stores its length in *l.
  * Invalid sequences yield U+FFFD with length 1. */
-uint32_t pp__utf8_next(const char *s, size_t n, int *l);
+uint32_t pp__utf8_decode(const char *s, size_t n, int *l); /* any sequence */
+/* The code point at s (n bytes left) and its length in *l; 0xFFFD with
+ * length 1 for a byte that starts no valid sequence.  ASCII and the
+ * three-byte characters of Chinese text, nearly every character the
+ * passes over a text see, are decoded inline. */
+static inline uint32_t pp__utf8_next(const char *s, size_t n, int *l) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (u[0] < 0x80) {
+    *l = 1;
+    return u[0];
+  }
+  if ((u[0] & 0xF0) == 0xE0 && n >= 3 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+    *l = 3;
+    return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+  }
+  return pp__utf8_decode(s, n, l);
+}
 int pp__utf8_put(char *out, uint32_t c); /* returns bytes written (1-4) */
 int pp__is_space(uint32_t c);
 /* Trims Unicode white space on both ends of [s, s+n). */

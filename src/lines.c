@@ -9,7 +9,7 @@
 
 #include "internal.h"
 
-uint32_t pp__utf8_next(const char *p, size_t n, int *l) {
+uint32_t pp__utf8_decode(const char *p, size_t n, int *l) {
   const unsigned char *s = (const unsigned char *)p;
   unsigned char c = s[0];
   if (c < 0x80) {
@@ -171,22 +171,11 @@ static int normalize(pp_norm *nm, const char *s, size_t n, int map) {
     nm->map = nmap;
     nm->cap = cap;
   }
-  const unsigned char *u = (const unsigned char *)s;
   char *out = nm->s;
   size_t o = 0;
   for (size_t i = 0; i < n;) {
-    uint32_t c;
     int l;
-    /* ASCII and the three-byte characters of Chinese text inline. */
-    if (u[i] < 0x80) {
-      c = u[i];
-      l = 1;
-    } else if ((u[i] & 0xF0) == 0xE0 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
-               (u[i + 2] & 0xC0) == 0x80) {
-      c = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
-      l = 3;
-    } else
-      c = pp__utf8_next(s + i, n - i, &l);
+    uint32_t c = pp__utf8_next(s + i, n - i, &l);
     uint32_t f = fold(c);
     if (f == c && !map) {
       /* Unchanged: copy the bytes as they are (also keeps invalid ones). */
