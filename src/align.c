@@ -9,9 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/ubrk.h>
-#include <unicode/ustring.h>
-
+#include "icu.h"
 #include "internal.h"
 
 /* qsort, which may not be given a null array even of no elements. */
@@ -167,11 +165,11 @@ static void segment(pp_compare *c, UBreakIterator *bi, const char *s, pp_seg **o
     return;
   int32_t ulen = 0;
   UErrorCode s1 = U_ZERO_ERROR;
-  u_strFromUTF8(NULL, 0, &ulen, s, (int32_t)n, &s1);
+  ICU(u_strFromUTF8)(NULL, 0, &ulen, s, (int32_t)n, &s1);
   UChar *u = pp__alloc(&c->arena, ((size_t)ulen + 1) * sizeof *u);
   size_t *map = pp__alloc(&c->arena, ((size_t)ulen + 1) * sizeof *map);
   s1 = U_ZERO_ERROR;
-  u_strFromUTF8(u, ulen + 1, &ulen, s, (int32_t)n, &s1);
+  ICU(u_strFromUTF8)(u, ulen + 1, &ulen, s, (int32_t)n, &s1);
   /* UTF-16 index -> UTF-8 offset. */
   for (size_t i = 0, k = 0; i < n && k < (size_t)ulen;) {
     int l;
@@ -182,14 +180,14 @@ static void segment(pp_compare *c, UBreakIterator *bi, const char *s, pp_seg **o
     i += (size_t)l;
   }
   map[ulen] = n;
-  ubrk_setText(bi, u, ulen, st);
+  ICU(ubrk_setText)(bi, u, ulen, st);
   if (U_FAILURE(*st))
     return;
   size_t cap = 0;
   pp_seg *v = NULL;
-  int32_t prev = ubrk_first(bi);
-  for (int32_t b = ubrk_next(bi); b != UBRK_DONE; prev = b, b = ubrk_next(bi)) {
-    int32_t rs = ubrk_getRuleStatus(bi);
+  int32_t prev = ICU(ubrk_first)(bi);
+  for (int32_t b = ICU(ubrk_next)(bi); b != UBRK_DONE; prev = b, b = ICU(ubrk_next)(bi)) {
+    int32_t rs = ICU(ubrk_getRuleStatus)(bi);
     v = pp__grow(&c->arena, v, *nout, &cap, sizeof *v);
     pp_seg *g = &v[(*nout)++];
     g->start = map[prev];
@@ -600,6 +598,8 @@ static int by_topic(const void *x, const void *y) {
 
 pp_compare *pp_compare_new(const pp_doc *const *docs, size_t n, double threshold,
                            pp_error *err) {
+  if (pp__icu_load(err)) /* word segmentation, and the reports' widths */
+    return NULL;
   pp_unwind un;
   un.n = 0;
   if (setjmp(un.jb)) {
@@ -645,11 +645,11 @@ pp_compare *pp_compare_new(const pp_doc *const *docs, size_t n, double threshold
     }
 
   UErrorCode st = U_ZERO_ERROR;
-  UBreakIterator *bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
+  UBreakIterator *bi = ICU(ubrk_open)(UBRK_WORD, "zh", NULL, 0, &st);
   if (U_FAILURE(st)) {
     pp__undefer(&c->arena, c);
     pp__error(err, st == U_MEMORY_ALLOCATION_ERROR ? PP_ERR_NOMEM : PP_ERR_INPUT, "", 0,
-              "cannot open ICU's word break iterator: %s", u_errorName(st));
+              "cannot open ICU's word break iterator: %s", ICU(u_errorName)(st));
     pp__compare_release(c);
     return NULL;
   }
@@ -670,11 +670,11 @@ pp_compare *pp_compare_new(const pp_doc *const *docs, size_t n, double threshold
     }
   }
   pp__undefer(&c->arena, bi);
-  ubrk_close(bi);
+  ICU(ubrk_close)(bi);
   if (U_FAILURE(st)) {
     pp__undefer(&c->arena, c);
     pp__error(err, st == U_MEMORY_ALLOCATION_ERROR ? PP_ERR_NOMEM : PP_ERR_INPUT, "", 0,
-              "word segmentation failed: %s", u_errorName(st));
+              "word segmentation failed: %s", ICU(u_errorName)(st));
     pp__compare_release(c);
     return NULL;
   }
@@ -710,7 +710,7 @@ void pp__compare_release(void *p) {
   pp__arena_free(&a);
 }
 
-void pp__close_breaker(void *bi) { ubrk_close(bi); }
+void pp__close_breaker(void *bi) { ICU(ubrk_close)(bi); }
 
 void pp_compare_free(pp_compare *c) {
   if (c)

@@ -3,10 +3,7 @@
  * wildly on short Chinese text.  Invalid bytes are an error naming the byte
  * offset, never a silent U+FFFD, unless the caller asked for lossy reading. */
 #include <string.h>
-#include <unicode/ucnv.h>
-#include <unicode/ucsdet.h>
-#include <unicode/ustring.h>
-
+#include "icu.h"
 #include "internal.h"
 
 /* Line of byte offset off, counting LF (or LF code units for UTF-16/32). */
@@ -149,7 +146,7 @@ static void U_CALLCONV count_subst(const void *ctx, UConverterToUnicodeArgs *arg
                                    UErrorCode *st) {
   if (reason <= UCNV_IRREGULAR)
     ((lossy_ctx *)ctx)->count++;
-  UCNV_TO_U_CALLBACK_SUBSTITUTE(NULL, args, units, n, reason, st);
+  ICU(UCNV_TO_U_CALLBACK_SUBSTITUTE)(NULL, args, units, n, reason, st);
 }
 
 /* Converts with ICU.  Returns NULL and sets *bad_off on an invalid
@@ -164,21 +161,21 @@ static char *icu_convert(pp_arena *a, pp_arena *out_a, const char *name, const c
   /* Every encoding here yields at most one UTF-16 unit per input byte.
    * Allocated before the converter opens, so a failure leaks nothing. */
   UChar *u = pp__alloc(a, (len + 2) * sizeof(UChar));
-  UConverter *cv = ucnv_open(name, &st);
+  UConverter *cv = ICU(ucnv_open)(name, &st);
   if (st == U_MEMORY_ALLOCATION_ERROR)
     pp__oom(a);
   if (U_FAILURE(st))
     return NULL;
   lossy_ctx lc = {0};
   if (lossy)
-    ucnv_setToUCallBack(cv, count_subst, &lc, NULL, NULL, &st);
+    ICU(ucnv_setToUCallBack)(cv, count_subst, &lc, NULL, NULL, &st);
   else
-    ucnv_setToUCallBack(cv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
+    ICU(ucnv_setToUCallBack)(cv, ICU(UCNV_TO_U_CALLBACK_STOP), NULL, NULL, NULL, &st);
   UChar *ut = u;
   const char *src = d;
-  ucnv_toUnicode(cv, &ut, u + len + 1, &src, d + len, NULL, 1, &st);
+  ICU(ucnv_toUnicode)(cv, &ut, u + len + 1, &src, d + len, NULL, 1, &st);
   if (st == U_MEMORY_ALLOCATION_ERROR) {
-    ucnv_close(cv);
+    ICU(ucnv_close)(cv);
     pp__oom(a);
   }
   if (U_FAILURE(st)) {
@@ -187,14 +184,14 @@ static char *icu_convert(pp_arena *a, pp_arena *out_a, const char *name, const c
       char inv[32];
       int8_t ilen = sizeof inv;
       UErrorCode s2 = U_ZERO_ERROR;
-      ucnv_getInvalidChars(cv, inv, &ilen, &s2);
+      ICU(ucnv_getInvalidChars)(cv, inv, &ilen, &s2);
       size_t consumed = (size_t)(src - d);
       *bad_off = consumed >= (size_t)ilen ? consumed - (size_t)ilen : 0;
     }
-    ucnv_close(cv);
+    ICU(ucnv_close)(cv);
     return NULL;
   }
-  ucnv_close(cv);
+  ICU(ucnv_close)(cv);
   char *out = pp__utf16_to_utf8(out_a, u, (int32_t)(ut - u), out_len);
   *nbad = lc.count;
   return out;
@@ -203,14 +200,23 @@ static char *icu_convert(pp_arena *a, pp_arena *out_a, const char *name, const c
 char *pp__utf16_to_utf8(pp_arena *a, const uint16_t *u, int32_t ulen, size_t *out_len) {
   int32_t need = 0;
   UErrorCode st = U_ZERO_ERROR;
-  u_strToUTF8(NULL, 0, &need, u, ulen, &st);
+  ICU(u_strToUTF8)(NULL, 0, &need, u, ulen, &st);
   char *out = pp__alloc(a, (size_t)need + 1);
   st = U_ZERO_ERROR;
-  u_strToUTF8(out, need + 1, &need, u, ulen, &st);
+  ICU(u_strToUTF8)(out, need + 1, &need, u, ulen, &st);
   if (U_FAILURE(st))
     return NULL;
   *out_len = (size_t)need;
   return out;
+}
+
+/* Every path that converts, detects or checks a name with ICU loads it
+ * first; plain UTF-8 never does. */
+static int need_icu(pp_arena *a, pp_error *err) {
+  int rc = pp__icu_load(err);
+  if (rc == PP_ERR_NOMEM)
+    pp__oom(a);
+  return rc ? -1 : 0;
 }
 
 static const char *canonical(const char *icu) {
@@ -220,9 +226,16 @@ static const char *canonical(const char *icu) {
                {"UTF-16BE", "UTF-16BE"}, {"UTF-32LE", "UTF-32LE"},
                {"UTF-32BE", "UTF-32BE"}, {"GB18030", "GB18030"},
                {"GBK", "GB18030"},       {"GB2312", "GB18030"}};
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    if (ucnv_compareNames(icu, names[i].icu) == 0)
+  size_t n = sizeof names / sizeof names[0];
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(icu, names[i].icu) == 0)
       return names[i].name;
+  /* Any other spelling ("utf8", "gbk") was given with --encoding, whose
+   * check loaded ICU. */
+  if (pp__icu_loaded())
+    for (size_t i = 0; i < n; i++)
+      if (ICU(ucnv_compareNames)(icu, names[i].icu) == 0)
+        return names[i].name;
   return icu;
 }
 
@@ -238,30 +251,30 @@ static int looks_binary(const char *d, size_t len) {
 /* ICU's guess for data that is neither UTF-8 nor GB18030; NULL if none. */
 static const char *detector_hint(pp_arena *a, const char *d, size_t len) {
   UErrorCode st = U_ZERO_ERROR;
-  UCharsetDetector *det = ucsdet_open(&st);
+  UCharsetDetector *det = ICU(ucsdet_open)(&st);
   /* ICU 72 returns no detector, and no error, when it cannot allocate one. */
   if (!det || st == U_MEMORY_ALLOCATION_ERROR) {
-    ucsdet_close(det);
+    ICU(ucsdet_close)(det);
     pp__oom(a);
   }
   if (U_FAILURE(st))
     return NULL;
   const char *res = NULL;
-  ucsdet_setText(det, d, (int32_t)(len > 1 << 20 ? 1 << 20 : len), &st);
-  const UCharsetMatch *m = ucsdet_detect(det, &st);
+  ICU(ucsdet_setText)(det, d, (int32_t)(len > 1 << 20 ? 1 << 20 : len), &st);
+  const UCharsetMatch *m = ICU(ucsdet_detect)(det, &st);
   if (st == U_MEMORY_ALLOCATION_ERROR) {
-    ucsdet_close(det);
+    ICU(ucsdet_close)(det);
     pp__oom(a);
   }
   if (U_SUCCESS(st) && m) {
-    const char *n = ucsdet_getName(m, &st);
+    const char *n = ICU(ucsdet_getName)(m, &st);
     if (U_SUCCESS(st) && n && (strncmp(n, "UTF-16", 6) == 0 || strncmp(n, "UTF-32", 6) == 0 ||
                                strcmp(n, "Big5") == 0 || strcmp(n, "GB18030") == 0))
       res = strncmp(n, "UTF", 3) == 0 ? (n[4] == '1' ? (strstr(n, "BE") ? "UTF-16BE" : "UTF-16LE")
                                                      : (strstr(n, "BE") ? "UTF-32BE" : "UTF-32LE"))
                                       : (strcmp(n, "Big5") == 0 ? "Big5" : "GB18030");
   }
-  ucsdet_close(det);
+  ICU(ucsdet_close)(det);
   return res;
 }
 
@@ -274,15 +287,17 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, int in
   size_t skip = 0;
   *bad = 0;
   if (force) {
+    if (need_icu(a, err))
+      return NULL;
     UErrorCode st = U_ZERO_ERROR;
-    UConverter *cv = ucnv_open(force, &st);
+    UConverter *cv = ICU(ucnv_open)(force, &st);
     if (st == U_MEMORY_ALLOCATION_ERROR)
       pp__oom(a);
     if (U_FAILURE(st)) {
       pp__error(err, PP_ERR_IO, source, 0, "unknown encoding '%s'", force);
       return NULL;
     }
-    ucnv_close(cv);
+    ICU(ucnv_close)(cv);
     name = force;
   } else if (len >= 4 && u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0) {
     name = "UTF-32LE", skip = 4;
@@ -306,6 +321,8 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, int in
     if (off == len ? binary_by(len, ctl, d) : looks_binary(d, len)) {
       /* Only BOM-less UTF-16 or UTF-32 that converts cleanly into text
        * without NULs is text after all; anything else is binary. */
+      if (need_icu(a, err))
+        return NULL;
       const char *hint = detector_hint(a, d, len);
       size_t bo, nb, ol;
       char *o = hint && strncmp(hint, "UTF", 3) == 0
@@ -322,6 +339,8 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, int in
       name = "UTF-8";
       valid_utf8 = 1;
     } else {
+      if (need_icu(a, err))
+        return NULL;
       size_t bo, nb, ol;
       char *o = icu_convert(a, out_a, "gb18030", d, len, 0, &ol, &bo, &nb);
       if (o) {
@@ -375,6 +394,8 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, int in
       return NULL;
     }
   }
+  if (need_icu(a, err))
+    return NULL;
   size_t bo, ol;
   char *o = icu_convert(a, out_a, name, d, len, lossy, &ol, &bo, bad);
   if (!o) {

@@ -4,13 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unicode/uclean.h>
-
+#include "icu.h"
 #include "internal.h"
 
 const char *pp_version(void) { return PP_VERSION; }
 
-void pp_cleanup(void) { u_cleanup(); }
+void pp_cleanup(void) {
+  if (pp__icu_loaded())
+    ICU(u_cleanup)();
+}
 
 /* The grammar that recognises most of the document; ties go to the one
  * loaded first, so a user's directory can shadow the shipped grammars. */

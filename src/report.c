@@ -5,8 +5,7 @@
  * wraps inside its column and is never cut. */
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/uchar.h>
-
+#include "icu.h"
 #include "internal.h"
 
 /* ---- display width ------------------------------------------------------ */
@@ -14,10 +13,10 @@
 int pp__cp_width(uint32_t c, int ambiguous) {
   if (c < 0x20 || (c >= 0x7F && c < 0xA0))
     return 0;
-  int gc = u_charType((UChar32)c);
+  int gc = ICU(u_charType)((UChar32)c);
   if (gc == U_NON_SPACING_MARK || gc == U_ENCLOSING_MARK || gc == U_FORMAT_CHAR)
     return 0;
-  switch (u_getIntPropertyValue((UChar32)c, UCHAR_EAST_ASIAN_WIDTH)) {
+  switch (ICU(u_getIntPropertyValue)((UChar32)c, UCHAR_EAST_ASIAN_WIDTH)) {
   case U_EA_WIDE:
   case U_EA_FULLWIDTH:
     return 2;

@@ -244,6 +244,33 @@ st, out, err = run("-f", "json", words, env={"PLANPARSE_GRAMMAR_PATH": wdir})
 got = [n["themes"] for n in json.loads(out)["children"][0]["children"]]
 equal((st, got), (0, [["T"], [], ["V"], []]), "theme words counted without overlaps, in step after ASCII")
 
+# ---- ICU is loaded only by what uses it -----------------------------------
+# The loader's own log (LD_DEBUG=files) names every library it opens; a
+# wrapper such as valgrind would mix its own loading in, so unwrapped only.
+def loads_icu(*args, stdin=None):
+    p = subprocess.run([PLANPARSE, *args], input=stdin, capture_output=True,
+                       env=dict(os.environ, LD_DEBUG="files"), timeout=60)
+    return p.returncode, "libicu" in p.stderr.decode("utf-8", "replace")
+
+
+jinfeng = os.path.join(SAMPLES, "jinfeng-2023.txt")
+gb = write("xinzhou-gb.txt", open(xinzhou, encoding="utf-8").read().encode("gb18030"))
+u16 = write("xinzhou-u16.txt", open(xinzhou, encoding="utf-8").read().encode("utf-16"))
+equal(loads_icu(xinzhou), (0, False), "UTF-8 to YAML: ICU not loaded")
+equal(loads_icu("-f", "jsonl", "-j", "2", xinzhou, jinfeng), (0, False), "UTF-8 batch to JSONL: ICU not loaded")
+equal(loads_icu("-", stdin=open(xinzhou, "rb").read()), (0, False), "UTF-8 on stdin: ICU not loaded")
+equal(loads_icu(gb), (0, True), "GB18030: ICU loaded to convert")
+equal(loads_icu(u16), (0, True), "UTF-16 with BOM: ICU loaded to convert")
+equal(loads_icu("--encoding", "utf8", xinzhou), (0, True), "--encoding: ICU loaded to check the name")
+equal(loads_icu("--simplify", xinzhou), (0, True), "--simplify: ICU loaded to transliterate")
+equal(loads_icu("diff", xinzhou, jinfeng), (0, True), "diff: ICU loaded to segment words")
+# What ICU gives is what it gave when linked: the same tree from GB18030,
+# UTF-16 and UTF-8, and a width-aligned diff.
+equal(tree(gb)["children"], tree(xinzhou)["children"], "GB18030 through the loaded ICU: same tree")
+equal(tree(u16)["children"], tree(xinzhou)["children"], "UTF-16 through the loaded ICU: same tree")
+st, out, err = run("--encoding", "utf8", "-f", "json", xinzhou)
+equal((st, json.loads(out)["encoding"]), (0, "UTF-8"), "--encoding utf8 is named UTF-8 (ICU's name matching)")
+
 # ---- output errors -------------------------------------------------------
 if os.path.exists("/dev/full"):
     with open("/dev/full", "wb") as full:
