@@ -11,19 +11,13 @@ typedef struct hit {
   pp_span label, num, title;
 } hit;
 
-static pp_span orig_span(const pp_norm *nm, const char *orig, size_t s, size_t e) {
-  pp_span sp;
-  sp.s = orig + nm->map[s];
-  sp.n = nm->map[e] - nm->map[s];
-  return sp;
-}
-
-static pp_span group(const pp_matcher *m, const pp_norm *nm, const char *orig, int g) {
+/* Group g of the last match on head, in the line's own characters. */
+static pp_span group(const pp_matcher *m, const pp_norm *head, pp_span orig, int g) {
   size_t s, e;
-  pp_span none = {orig, 0};
+  pp_span none = {orig.s, 0};
   if (g <= 0 || pp__group(m, g, &s, &e)) /* 0: the rule has no such group */
     return none;
-  pp_span sp = orig_span(nm, orig, s, e);
+  pp_span sp = pp__norm_span(orig.s, orig.n, head->len, s, e);
   sp.s = pp__trim(sp.s, sp.n, &sp.n);
   return sp;
 }
@@ -44,20 +38,11 @@ static int limit_error(pp_error *err, const pp_grammar *g, const pp_rule *r,
   return -1;
 }
 
-/* Captures need the byte map: unless the head being matched is nm's own
- * text (which has the map), the line is normalised again, to the same text
- * the head holds, and the match's offsets read through the map. */
-static pp_norm *with_map(pp_norm *nm, const pp_norm *head, const char *orig, size_t n) {
-  if (head->s == nm->s)
-    return nm;
-  return pp__normalize(nm, orig, n) ? NULL : nm;
-}
-
 /* Classifies a line by its head.  With spans, what the rules capture is
  * read back in the document's own characters; without (scoring), only the
- * kind is wanted and no line is normalised again. */
+ * kind is wanted. */
 static int classify_text(const pp_grammar *g, pp_matcher *m, const pp_norm *head,
-                         pp_norm *nm, pp_span orig, int in_appendix, int spans, hit *h,
+                         pp_span orig, int in_appendix, int spans, hit *h,
                          const pp_rule **failed) {
   int rc;
   memset(h, 0, sizeof *h);
@@ -66,11 +51,9 @@ static int classify_text(const pp_grammar *g, pp_matcher *m, const pp_norm *head
     if ((rc = pp__match(m, g->article, head)) == PP_MATCH_LIMIT)
       return *failed = g->article, -1;
     if (rc == PP_MATCH_YES) {
-      if (spans && !with_map(nm, head, orig.s, orig.n))
-        return -2;
       h->kind = PP_LINE_ARTICLE;
       if (spans)
-        h->title = group(m, nm, orig.s, g->article->g_title);
+        h->title = group(m, head, orig, g->article->g_title);
       return 0;
     }
   }
@@ -90,11 +73,9 @@ static int classify_text(const pp_grammar *g, pp_matcher *m, const pp_norm *head
       if (!has_content(t))
         continue; /* a bare label is no heading */
       if (spans) {
-        if (!with_map(nm, head, orig.s, orig.n))
-          return -2;
-        h->title = group(m, nm, orig.s, r->g_title);
-        h->label = group(m, nm, orig.s, r->g_label);
-        h->num = r->g_num ? group(m, nm, orig.s, r->g_num) : h->label;
+        h->title = group(m, head, orig, r->g_title);
+        h->label = group(m, head, orig, r->g_label);
+        h->num = r->g_num ? group(m, head, orig, r->g_num) : h->label;
       }
       h->kind = PP_LINE_HEAD;
       h->level = (int)i;
@@ -105,12 +86,10 @@ static int classify_text(const pp_grammar *g, pp_matcher *m, const pp_norm *head
     if ((rc = pp__match(m, r, head)) == PP_MATCH_LIMIT)
       return *failed = r, -1;
     if (rc == PP_MATCH_YES) {
-      if (spans && !with_map(nm, head, orig.s, orig.n))
-        return -2;
       h->kind = PP_LINE_FIELD;
       h->level = (int)i;
       if (spans)
-        h->title = group(m, nm, orig.s, r->g_value);
+        h->title = group(m, head, orig, r->g_value);
       return 0;
     }
   }
@@ -141,9 +120,7 @@ static int strip_boilerplate(pp_doc *d, const pp_grammar *g, pp_line *l,
     size_t s, e;
     if (pp__group(m, 0, &s, &e) || s == e)
       continue; /* an empty match removes nothing */
-    if (pp__normalize(nm, l->text.s, l->text.n))
-      pp__oom(&d->arena);
-    pp_span cut = orig_span(nm, l->text.s, s, e);
+    pp_span cut = pp__norm_span(l->text.s, l->text.n, view.len, s, e);
     size_t before = (size_t)(cut.s - l->text.s), restn;
     const char *head = pp__trim(l->text.s, before, &before);
     const char *rest = pp__trim(cut.s + cut.n, (size_t)(l->text.s + l->text.n - (cut.s + cut.n)),
@@ -185,7 +162,7 @@ int pp__classify(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m,
       continue;
     }
     /* Past the lines the grammars were scored on, no head is stored: the
-     * line is normalised here, map and all, and its head is nm's text
+     * line is normalised here, and its head is nm's text
      * until the line is done. */
     int lent = !l->head;
     if (lent) {
@@ -205,9 +182,7 @@ int pp__classify(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m,
     }
     hit h;
     pp_norm head = pp__head_view(l);
-    rc = classify_text(g, m, &head, nm, l->text, in_appendix, 1, &h, &failed);
-    if (rc == -2)
-      pp__oom(&d->arena);
+    rc = classify_text(g, m, &head, l->text, in_appendix, 1, &h, &failed);
     if (rc)
       return limit_error(err, g, failed, d->source, l->no);
     l->kind = h.kind;
@@ -223,7 +198,7 @@ int pp__classify(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m,
   return 0;
 }
 
-long pp__score(const pp_grammar *g, const pp_lines *ls, pp_matcher *m, pp_norm *nm) {
+long pp__score(const pp_grammar *g, const pp_lines *ls, pp_matcher *m) {
   /* The first lines tell the layout. */
   long score = 0;
   int in_appendix = 0;
@@ -237,9 +212,7 @@ long pp__score(const pp_grammar *g, const pp_lines *ls, pp_matcher *m, pp_norm *
     pp_norm head = pp__head_view(l);
     /* A rule at its limit counts as no evidence here; if this grammar is
      * chosen, classification reports the limit properly. */
-    int rc = classify_text(g, m, &head, nm, l->text, in_appendix, 0, &h, &failed);
-    if (rc == -2)
-      return -1;
+    int rc = classify_text(g, m, &head, l->text, in_appendix, 0, &h, &failed);
     if (rc)
       continue;
     if (h.kind == PP_LINE_ARTICLE)

@@ -16,15 +16,12 @@ void pp_cleanup(void) {
 
 /* The grammar that recognises most of the document; ties go to the one
  * loaded first, so a user's directory can shadow the shipped grammars. */
-static const pp_grammar *choose(pp_doc *d, const pp_grammars *set, const pp_lines *ls,
-                                pp_matcher *m, pp_norm *nm) {
+static const pp_grammar *choose(const pp_grammars *set, const pp_lines *ls, pp_matcher *m) {
   const pp_grammar *best = NULL;
   long best_score = -1;
   for (size_t i = 0; i < pp_grammars_count(set); i++) {
     const pp_grammar *g = pp_grammars_at(set, i);
-    long s = pp__score(g, ls, m, nm);
-    if (s < 0)
-      pp__oom(&d->arena);
+    long s = pp__score(g, ls, m);
     if (s > best_score) {
       best = g;
       best_score = s;
@@ -179,7 +176,7 @@ pp_doc *pp_doc_parse(const char *data, size_t len, const pp_options *opt,
   pp__split_lines(&st.scratch, text, tlen, &ls);
   pp__heads(&st.scratch, &ls, &st.nm);
 
-  const pp_grammar *g = opt->grammar ? opt->grammar : choose(d, opt->grammars, &ls, &st.m, &st.nm);
+  const pp_grammar *g = opt->grammar ? opt->grammar : choose(opt->grammars, &ls, &st.m);
   d->grammar = g->name;
   if (pp__classify(d, g, &ls, &st.m, &st.nm, err))
     goto fail;

@@ -4,18 +4,15 @@
  * --simplify runs ICU's Traditional-Simplified transliterator itself over
  * the whole text, context rules and all. */
 #include <string.h>
-#include "hant_table.h"
 #include "icu.h"
 #include "internal.h"
 
-uint32_t pp__simplified(uint32_t c) {
-  if (c < PP_HANT_FIRST || c > PP_HANT_LAST)
-    return c;
-  uint32_t k = c - PP_HANT_FIRST;
-  if (!(pp_hant_bits[k >> 3] >> (k & 7) & 1))
-    return c;
-  return pp_hant_table[k];
-}
+#include "hant_table.h"
+
+_Static_assert(PP_HANT_FIRST == PP_HAN_FIRST && PP_HANT_LAST == PP_HAN_LAST,
+               "the generated table covers the range internal.h says");
+
+uint32_t pp__simplified_table(uint32_t c) { return pp_hant_table[c - PP_HANT_FIRST]; }
 
 char *pp__simplify_text(pp_arena *a, const char *s, size_t n, size_t *out_n,
                         pp_error *err, const char *source) {

@@ -116,7 +116,18 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *data, size_t len,
 /* ---- hant.c ------------------------------------------------------------- */
 
 /* The simplified form of a traditional character, or c itself. */
-uint32_t pp__simplified(uint32_t c);
+/* Bit k: U+3400 + k is a traditional character (hant.c, from the table
+ * generated at build time).  Looked at inline, before any call: matching
+ * folds every Han character of every line it sees. */
+enum { PP_HAN_FIRST = 0x3400, PP_HAN_LAST = 0xFAFF };
+extern const unsigned char pp__hant_bits[];
+uint32_t pp__simplified_table(uint32_t c);
+static inline uint32_t pp__simplified(uint32_t c) {
+  if (c < PP_HAN_FIRST || c > PP_HAN_LAST)
+    return c;
+  uint32_t k = c - PP_HAN_FIRST;
+  return pp__hant_bits[k >> 3] >> (k & 7) & 1 ? pp__simplified_table(c) : c;
+}
 /* The whole text through ICU's Traditional-Simplified transliterator, in
  * the arena; NULL with err filled. */
 char *pp__simplify_text(pp_arena *a, const char *s, size_t n, size_t *out_n,
@@ -191,19 +202,21 @@ const char *pp__find(pp_span t, const char *needle);
 void pp__split_lines(pp_arena *a, const char *text, size_t len, pp_lines *out);
 
 /* The text matching sees: full-width digits, letters and punctuation folded
- * to ASCII, every kind of space to U+0020.  map[i] is the byte offset in the
- * original of normalised byte i (map has out_len + 1 entries).  Buffers are
- * owned by the scratch and reused from line to line. */
+ * to ASCII, every kind of space to U+0020.  The buffer is owned by the
+ * scratch and reused from line to line. */
 typedef struct pp_norm {
   int truncated; /* the line goes on past s: $ does not match at its end */
   char *s;
-  size_t *map;
   size_t len, cap;
 } pp_norm;
 /* Rules see at most this much of a line: labels, field names and web
  * furniture stand at its head. */
 enum { PP_NORM_MAX = 512 };
 int pp__normalize(pp_norm *nm, const char *s, size_t n); /* 0, or -1 on OOM */
+/* What normalised bytes [s, e) of a line came from: a span of the line's
+ * own text orig (n bytes), whose normalised form is len bytes long.  The
+ * end of the normalised text stands for the end of the whole line. */
+pp_span pp__norm_span(const char *orig, size_t n, size_t len, size_t s, size_t e);
 /* The grammars are scored on this many non-blank lines from the top. */
 enum { PP_SCORE_LINES = 2000 };
 /* Stores the normalised heads of the lines the grammars are scored on, so
@@ -419,10 +432,8 @@ void pp__warn(pp_doc *d, long line, const char *fmt, ...)
 int pp__classify(pp_doc *d, const pp_grammar *g, pp_lines *ls,
                  pp_matcher *m, pp_norm *nm, pp_error *err);
 /* How well g fits the lines: the number of heading, field and article lines
- * it recognises; -1 when out of memory.  Cheap enough to run for every
- * grammar. */
-long pp__score(const pp_grammar *g, const pp_lines *ls, pp_matcher *m,
-               pp_norm *nm);
+ * it recognises.  Cheap enough to run for every grammar. */
+long pp__score(const pp_grammar *g, const pp_lines *ls, pp_matcher *m);
 
 /* tree.c: builds the tree from classified lines. */
 void pp__build(pp_doc *d, const pp_grammar *g, pp_lines *ls, pp_matcher *m, pp_norm *nm);

@@ -144,15 +144,20 @@ static inline uint32_t fold(uint32_t c) {
   return pp__simplified(c);
 }
 
-/* Normalises into nm; with map, also records for every output byte the
- * input byte it came from.  The stored heads need no map, and skipping it
- * halves the work of the one pass that sees every line. */
-static int normalize(pp_norm *nm, const char *s, size_t n, int map) {
+static inline size_t utf8_len(uint32_t c) {
+  return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+}
+
+/* Normalises into nm.  No map of offsets is kept: a rule that matches
+ * asks for the original of a few offsets only (its groups), and
+ * pp__norm_span folds the line again up to them; most lines are either
+ * matched by no rule or asked for offsets near their start or at their
+ * end. */
+int pp__normalize(pp_norm *nm, const char *s, size_t n) {
   /* Rules look at the head of a line; a longer line is matched on its
    * first PP_NORM_MAX bytes, where $ does not match, and whatever a rule
    * captures up to the end of that head runs on to the end of the line
-   * (map[len] = n below). */
-  size_t full = n;
+   * (see pp__norm_span). */
   nm->truncated = n > PP_NORM_MAX;
   if (n > PP_NORM_MAX) {
     n = PP_NORM_MAX;
@@ -165,47 +170,72 @@ static int normalize(pp_norm *nm, const char *s, size_t n, int map) {
     if (!ns)
       return -1;
     nm->s = ns;
-    size_t *nmap = realloc(nm->map, cap * sizeof *nmap);
-    if (!nmap)
-      return -1;
-    nm->map = nmap;
     nm->cap = cap;
   }
   char *out = nm->s;
   size_t o = 0;
   for (size_t i = 0; i < n;) {
+    const unsigned char *u = (const unsigned char *)s + i;
+    /* Han characters from U+4000 on, most of a Chinese line, fold only
+     * when traditional: the common case copies three bytes. */
+    if (u[0] >= 0xE4 && u[0] <= 0xE9 && n - i >= 3 && (u[1] & 0xC0) == 0x80 &&
+        (u[2] & 0xC0) == 0x80) {
+      uint32_t c = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+      if (pp__simplified(c) == c) {
+        out[o] = (char)u[0];
+        out[o + 1] = (char)u[1];
+        out[o + 2] = (char)u[2];
+        o += 3;
+        i += 3;
+        continue;
+      }
+    }
     int l;
     uint32_t c = pp__utf8_next(s + i, n - i, &l);
     uint32_t f = fold(c);
-    if (f == c && !map) {
+    if (f == c) {
       /* Unchanged: copy the bytes as they are (also keeps invalid ones). */
       memcpy(out + o, s + i, (size_t)l);
       o += (size_t)l;
-    } else if (f == c) {
-      for (int k = 0; k < l; k++) {
-        nm->map[o] = i + (size_t)k;
-        out[o++] = s[i + (size_t)k];
-      }
     } else {
-      int w = pp__utf8_put(out + o, f);
-      if (map)
-        for (int k = 0; k < w; k++)
-          nm->map[o + (size_t)k] = i;
-      o += (size_t)w;
+      o += (size_t)pp__utf8_put(out + o, f);
     }
     i += (size_t)l;
   }
-  if (map)
-    nm->map[o] = full;
   out[o] = 0;
   nm->len = o;
   return 0;
 }
 
-int pp__normalize(pp_norm *nm, const char *s, size_t n) { return normalize(nm, s, n, 1); }
+pp_span pp__norm_span(const char *orig, size_t n, size_t len, size_t s, size_t e) {
+  size_t want[2] = {s, e}, at[2];
+  size_t i = 0, o = 0; /* the character at orig + i was normalised to o */
+  for (int q = 0; q < 2; q++) {
+    size_t k = want[q];
+    at[q] = n;
+    if (k >= len)
+      continue;
+    while (i < n) {
+      int l;
+      uint32_t c = pp__utf8_next(orig + i, n - i, &l);
+      uint32_t f = fold(c);
+      size_t w = f == c ? (size_t)l : utf8_len(f);
+      if (k < o + w) {
+        /* Inside a character copied as it was, byte for byte; inside a
+         * folded one, the whole character. */
+        at[q] = f == c ? i + (k - o) : i;
+        break;
+      }
+      o += w;
+      i += (size_t)l;
+    }
+  }
+  pp_span sp = {orig + at[0], at[1] - at[0]};
+  return sp;
+}
 
 static void store_head(pp_arena *a, pp_line *l, pp_norm *nm) {
-  if (normalize(nm, l->text.s, l->text.n, 0))
+  if (pp__normalize(nm, l->text.s, l->text.n))
     pp__oom(a);
   l->head = pp__strndup(a, nm->s, nm->len);
   l->headn = (uint32_t)nm->len;
@@ -231,9 +261,7 @@ pp_norm pp__head_view(const pp_line *l) {
 
 void pp__norm_free(pp_norm *nm) {
   free(nm->s);
-  free(nm->map);
   nm->s = NULL;
-  nm->map = NULL;
   nm->cap = nm->len = 0;
 }
 

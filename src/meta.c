@@ -111,7 +111,8 @@ static void facts(pp_doc *d, const pp_grammar *g, const pp_lines *ls, size_t fir
           value = pp__printf(&d->arena, "%04ld-%02ld-%02ld", ymd[0], ymd[1], ymd[2]);
       } else if (!pp__group(m, rule->g_value, &s, &e) && e > s) {
         size_t n;
-        const char *o = pp__trim(l->text.s + nm->map[s], nm->map[e] - nm->map[s], &n);
+        pp_span v = pp__norm_span(l->text.s, l->text.n, nm->len, s, e);
+        const char *o = pp__trim(v.s, v.n, &n);
         if (n)
           value = pp__strndup(&d->arena, o, n);
       }

@@ -359,7 +359,7 @@ static int try_field(pp_doc *d, const pp_grammar *g, pp_node *n, pp_matcher *m, 
     size_t vs, ve;
     if (pp__match(m, &f->rule, nm) != PP_MATCH_YES || pp__group(m, f->rule.g_value, &vs, &ve))
       continue;
-    pp_span v = {s + nm->map[vs], nm->map[ve] - nm->map[vs]};
+    pp_span v = pp__norm_span(s, len, nm->len, vs, ve);
     add_field(d, n, f, v);
     return 1;
   }

@@ -59,7 +59,7 @@ int main(int argc, char **argv) {
   /* Which entries are set: a bitmap small enough to stay in the first-level
    * cache, looked at first, since nearly every character of a plan is
    * simplified already and the table is a hundred kilobytes. */
-  fprintf(out, "static const unsigned char pp_hant_bits[] = {\n");
+  fprintf(out, "const unsigned char pp__hant_bits[] = {\n");
   for (size_t i = 0; i < sizeof bits; i++)
     fprintf(out, "%u,%s", bits[i], (i & 15) == 15 ? "\n" : "");
   fprintf(out, "};\n");
