@@ -86,12 +86,20 @@ static size_t utf8_check_ctl(const char *d, size_t len, size_t *ctl) {
       i++;
       continue;
     }
-    if ((s[i] & 0xF0) == 0xE0 && i + 3 <= len && (s[i + 1] & 0xC0) == 0x80 &&
-        (s[i + 2] & 0xC0) == 0x80 && (s[i] != 0xE0 || s[i + 1] >= 0xA0) &&
-        (s[i] != 0xED || s[i + 1] < 0xA0)) {
+    /* A run of three-byte sequences in a loop of its own: E1-EC and EE-EF
+     * take any two continuation bytes (E0 and ED, whose second byte is
+     * bounded, go the long way). */
+    size_t run = i;
+    while (i + 3 <= len) {
+      unsigned c0 = s[i];
+      uint16_t cc;
+      memcpy(&cc, s + i + 1, 2);
+      if ((c0 & 0xF0) != 0xE0 || c0 == 0xE0 || c0 == 0xED || (cc & 0xC0C0) != 0x8080)
+        break;
       i += 3;
-      continue;
     }
+    if (i > run)
+      continue;
     int l = utf8_valid_at(s + i, len - i);
     if (!l) {
       *ctl = n;

@@ -69,9 +69,11 @@ static void j_seq_end(pp_writer *w) { close((jstate *)w, "]"); }
 static void quoted(pp_buf *b, const char *v) {
   pp__buf_put(b, "\"", 1);
   /* Bytes that may need an escape: controls, " and \, and E2 (the lead
-   * byte of U+2028 and U+2029); everything else is copied in runs. */
+   * byte of U+2028 and U+2029); everything else is copied in runs.  The
+   * NUL that ends v is one of them, so a run is scanned with one test a
+   * byte. */
   static const unsigned char attn[256] = {
-      [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+      [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
       [0x08] = 1, [0x09] = 1, [0x0A] = 1, [0x0B] = 1, [0x0C] = 1, [0x0D] = 1, [0x0E] = 1,
       [0x0F] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1,
       [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1A] = 1, [0x1B] = 1, [0x1C] = 1,
@@ -79,7 +81,9 @@ static void quoted(pp_buf *b, const char *v) {
   const unsigned char *p = (const unsigned char *)v;
   const unsigned char *run = p;
   for (; *p; p++) {
-    while (!attn[*p] && *p)
+    while (!attn[p[0]] && !attn[p[1]] && !attn[p[2]] && !attn[p[3]])
+      p += 4; /* p[k] is read only after p[k - 1] was no NUL */
+    while (!attn[*p])
       p++;
     if (!*p)
       break;

@@ -657,6 +657,7 @@ static void build_words(pp_grammar *g, pp_arena *a, const ynode *tv) {
       }
       uint32_t h = pair_hash(k);
       ac->bits[h >> 6] |= 1ull << (h & 63);
+      ac->lead[(c1 & 0xFFFF) >> 6] |= 1ull << (c1 & 63);
       ac->singles |= c2 == 0;
     }
   }
@@ -675,6 +676,13 @@ void pp__words_scan(const pp_words *ac, const char *s, int *hits, size_t *last_e
   int l1, l2;
   uint32_t c1 = cp_at(s, &l1);
   for (size_t i = 0; l1;) {
+    /* Most characters start no word: turned away before the next one is
+     * read and the pair hashed. */
+    if (!(ac->lead[(c1 & 0xFFFF) >> 6] >> (c1 & 63) & 1)) {
+      i += (size_t)l1;
+      c1 = cp_at(s + i, &l1);
+      continue;
+    }
     uint32_t c2 = cp_at(s + i + l1, &l2);
     for (int pass = 0; pass < 1 + ac->singles; pass++) {
       uint64_t k = pair_key(c1, pass ? 0 : c2);

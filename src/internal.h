@@ -309,6 +309,7 @@ struct pp_grammar {
  * to the next; the words of a pair are then compared.  Used when no theme
  * pattern needs a regex. */
 typedef struct pp_words {
+  uint64_t lead[1024];  /* by code point mod 65536: some word may start with it */
   uint64_t bits[1024];  /* by pair_hash(): some word may start here */
   uint64_t *key;        /* open-addressed slots: the pair, or 0 */
   int32_t *first;       /* per slot: its first word */
