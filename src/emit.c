@@ -131,6 +131,23 @@ static void node_close(pp_writer *w) {
   w->map_end(w);
 }
 
+size_t pp__format_long(char *buf, long v) {
+  char tmp[24];
+  size_t n = 0;
+  /* Digits of the magnitude as unsigned: -LONG_MIN does not fit a long. */
+  unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+  do
+    tmp[n++] = (char)('0' + u % 10);
+  while (u /= 10);
+  size_t len = 0;
+  if (v < 0)
+    buf[len++] = '-';
+  while (n)
+    buf[len++] = tmp[--n];
+  buf[len] = 0;
+  return len;
+}
+
 void pp__emit_doc(const pp_doc *d, pp_writer *w) {
   w->map_begin(w);
   kv_str(w, "source", d->source);

@@ -138,7 +138,8 @@ static void j_str(pp_writer *w, const char *v) {
 
 static void j_num(pp_writer *w, long v) {
   before((jstate *)w);
-  pp__buf_printf(w->out, "%ld", v);
+  char tmp[24];
+  pp__buf_put(w->out, tmp, pp__format_long(tmp, v));
 }
 
 static void j_real(pp_writer *w, double v) {

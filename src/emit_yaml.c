@@ -104,8 +104,8 @@ static void y_str(pp_writer *w, const char *v) {
 static void y_key(pp_writer *w, const char *k) { y_str(w, k); }
 
 static void y_num(pp_writer *w, long v) {
-  char tmp[32];
-  snprintf(tmp, sizeof tmp, "%ld", v);
+  char tmp[24];
+  pp__format_long(tmp, v);
   scalar((ystate *)w, tmp, YAML_PLAIN_SCALAR_STYLE, 1);
 }
 

@@ -471,6 +471,9 @@ struct pp_writer {
   int failed;
 };
 void pp__emit_doc(const pp_doc *d, pp_writer *w);
+/* v in decimal into buf (room for 21 bytes and a NUL); returns its length.
+ * Line numbers are most of the numbers written, too many for printf. */
+size_t pp__format_long(char *buf, long v);
 /* Writers: new and finish bracket the stream; finish frees the writer and
  * returns NULL on success, else what went wrong (static text). */
 void *pp__yaml_writer_new(pp_buf *out, pp_writer **w);

@@ -160,16 +160,33 @@ void pp__targets(pp_doc *d, pp_node *n) {
   const char *s = n->text;
   size_t len = strlen(s), clause = 0;
   int quoted = 0;
-  /* Bytes that can start a clause boundary, a quotation mark or a digit;
-   * the rest of the text is passed over without a closer look. */
-  static const unsigned char attn[256] = {[','] = 1,  [';'] = 1,  [':'] = 1,  ['\n'] = 1,
-                                          ['0'] = 1,  ['1'] = 1,  ['2'] = 1,  ['3'] = 1,
-                                          ['4'] = 1,  ['5'] = 1,  ['6'] = 1,  ['7'] = 1,
-                                          ['8'] = 1,  ['9'] = 1,  [0xE2] = 1, [0xE3] = 1,
-                                          [0xEF] = 1};
+  /* Bytes that can start a clause boundary, a quotation mark or a digit
+   * (0 here); the rest of the text is passed over without a closer look, a
+   * whole character at a time (the text is valid UTF-8). */
+  static const unsigned char step[256] = {
+      /* ASCII: 0 at \n , 0-9 : ;  then continuation bytes, two-byte leads,
+       * three-byte leads (0 at E2 “ ” —, E3 、。, EF ，：；), four-byte. */
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+      2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+      3, 3, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0,
+      4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+  };
   for (size_t i = 0; i < len;) {
-    if (!attn[(unsigned char)s[i]]) {
-      i++;
+    unsigned char st = step[(unsigned char)s[i]];
+    if (st) {
+      i += st;
       continue;
     }
     size_t k = stop_len(s + i);

@@ -374,7 +374,8 @@ static void inline_fields(pp_doc *d, const pp_grammar *g, pp_node *n, pp_matcher
                           pp_norm *nm) {
   enum { MAX_GROUP = 600 }; /* longer brackets are asides, not fields */
   const char *t = n->text, *end = t + strlen(t);
-  for (const char *p = t; *p; p++) {
+  /* Only '(' and the lead byte of '（' can open a group. */
+  for (const char *p = t; (p = strpbrk(p, "(\xEF")); p++) {
     const unsigned char *u = (const unsigned char *)p;
     int wide = u[0] == 0xEF && u[1] == 0xBC && u[2] == 0x88; /* （ */
     if (!wide && *p != '(')
