@@ -598,7 +598,7 @@ static int by_topic(const void *x, const void *y) {
 
 pp_compare *pp_compare_new(const pp_doc *const *docs, size_t n, double threshold,
                            pp_error *err) {
-  if (pp__icu_load(err)) /* word segmentation, and the reports' widths */
+  if (pp__icu_load(err, NULL)) /* word segmentation, and the reports' widths */
     return NULL;
   pp_unwind un;
   un.n = 0;

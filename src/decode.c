@@ -220,8 +220,8 @@ char *pp__utf16_to_utf8(pp_arena *a, const uint16_t *u, int32_t ulen, size_t *ou
 
 /* Every path that converts, detects or checks a name with ICU loads it
  * first; plain UTF-8 never does. */
-static int need_icu(pp_arena *a, pp_error *err) {
-  int rc = pp__icu_load(err);
+static int need_icu(pp_arena *a, pp_error *err, const char *source) {
+  int rc = pp__icu_load(err, source);
   if (rc == PP_ERR_NOMEM)
     pp__oom(a);
   return rc ? -1 : 0;
@@ -295,7 +295,7 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, int in
   size_t skip = 0;
   *bad = 0;
   if (force) {
-    if (need_icu(a, err))
+    if (need_icu(a, err, source))
       return NULL;
     UErrorCode st = U_ZERO_ERROR;
     UConverter *cv = ICU(ucnv_open)(force, &st);
@@ -329,7 +329,7 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, int in
     if (off == len ? binary_by(len, ctl, d) : looks_binary(d, len)) {
       /* Only BOM-less UTF-16 or UTF-32 that converts cleanly into text
        * without NULs is text after all; anything else is binary. */
-      if (need_icu(a, err))
+      if (need_icu(a, err, source))
         return NULL;
       const char *hint = detector_hint(a, d, len);
       size_t bo, nb, ol;
@@ -347,7 +347,7 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, int in
       name = "UTF-8";
       valid_utf8 = 1;
     } else {
-      if (need_icu(a, err))
+      if (need_icu(a, err, source))
         return NULL;
       size_t bo, nb, ol;
       char *o = icu_convert(a, out_a, "gb18030", d, len, 0, &ol, &bo, &nb);
@@ -402,7 +402,7 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *d, size_t len, int in
       return NULL;
     }
   }
-  if (need_icu(a, err))
+  if (need_icu(a, err, source))
     return NULL;
   size_t bo, ol;
   char *o = icu_convert(a, out_a, name, d, len, lossy, &ol, &bo, bad);

@@ -16,7 +16,7 @@ uint32_t pp__simplified_table(uint32_t c) { return pp_hant_table[c - PP_HANT_FIR
 
 char *pp__simplify_text(pp_arena *a, const char *s, size_t n, size_t *out_n,
                         pp_error *err, const char *source) {
-  if (pp__icu_load(err))
+  if (pp__icu_load(err, source))
     return NULL;
   UErrorCode st = U_ZERO_ERROR;
   if (n > INT32_MAX / 4) {

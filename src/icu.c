@@ -33,17 +33,17 @@ static int says_nomem(const char *msg) {
   return !msg || strstr(msg, "memory") != NULL;
 }
 
-static int load(pp_error *err) {
+static int load(pp_error *err, const char *source) {
   /* libicui18n brings libicuuc with it, and dlsym on its handle searches
    * both. */
   void *h = dlopen(PP_ICU_LIBRARY, RTLD_NOW | RTLD_LOCAL);
   if (!h) {
     const char *msg = dlerror();
     if (says_nomem(msg)) {
-      pp__error(err, PP_ERR_NOMEM, "", 0, "out of memory");
+      pp__error(err, PP_ERR_NOMEM, source, 0, "out of memory");
       return PP_ERR_NOMEM;
     }
-    pp__error(err, PP_ERR_IO, "", 0, "cannot load ICU: %s", msg);
+    pp__error(err, PP_ERR_IO, source, 0, "cannot load ICU: %s", msg);
     return PP_ERR_IO;
   }
   pp_icu_table t;
@@ -60,7 +60,8 @@ static int load(pp_error *err) {
   PP_ICU_FUNCTIONS(PP_ICU_LOOKUP)
 #undef PP_ICU_LOOKUP
   if (missing) {
-    pp__error(err, PP_ERR_IO, "", 0, "cannot load ICU: %s lacks %s", PP_ICU_LIBRARY, missing);
+    pp__error(err, PP_ERR_IO, source, 0, "cannot load ICU: %s lacks %s", PP_ICU_LIBRARY,
+              missing);
     dlclose(h);
     return PP_ERR_IO;
   }
@@ -70,11 +71,11 @@ static int load(pp_error *err) {
   return 0;
 }
 
-int pp__icu_load(pp_error *err) {
+int pp__icu_load(pp_error *err, const char *source) {
   if (pp__icu_loaded())
     return 0;
   pthread_mutex_lock(&loading);
-  int rc = pp__icu_loaded() ? 0 : load(err);
+  int rc = pp__icu_loaded() ? 0 : load(err, source);
   if (rc == 0)
     atomic_store_explicit(&loaded, 1, memory_order_release);
   pthread_mutex_unlock(&loading);

@@ -64,10 +64,11 @@ extern pp_icu_table pp__icu_fn;
 #define ICU(f) (pp__icu_fn.p_##f)
 
 /* Loads ICU's libraries and looks up every function above; thread-safe.
- * Returns 0, or the status it filled err with: PP_ERR_NOMEM when the loader
- * ran out of memory, PP_ERR_IO when ICU is not installed as planparse was
+ * Returns 0, or the status it filled err with (naming source, the input
+ * that needed ICU, or none when NULL): PP_ERR_NOMEM when the loader ran
+ * out of memory, PP_ERR_IO when ICU is not installed as planparse was
  * built. */
-int pp__icu_load(pp_error *err);
+int pp__icu_load(pp_error *err, const char *source);
 
 /* Whether ICU has been loaded (pp_cleanup releases its caches only then). */
 int pp__icu_loaded(void);

@@ -4,8 +4,10 @@
  *   write-short  fwrite to stdout writes at most 7 bytes a call
  *   read-eio     fread from a sample fails with EIO after its first 1000 bytes
  *   open-eacces  fopen of a sample (a path holding "samples/") fails with EACCES
+ *   icu-missing  dlopen of ICU fails as when the library is not installed
+ *   icu-nomem    dlopen of ICU fails as when the loader runs out of memory
  * glibc's stdio calls its own read and write internally, so the shim
- * works at the level planparse calls: fopen, fread, fwrite. */
+ * works at the level planparse calls: fopen, fread, fwrite, dlopen. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -91,4 +93,37 @@ size_t fwrite(const void *p, size_t size, size_t n, FILE *f) {
     return done;
   }
   return real(p, size, n, f);
+}
+
+/* ICU is opened with dlopen on first use; the loader's own words follow a
+ * failure, from dlerror. */
+static const char *dl_message;
+
+void *dlopen(const char *name, int flags) {
+  static void *(*real)(const char *, int);
+  if (!real)
+    real = (void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
+  if (name && strstr(name, "libicu")) {
+    if (strcmp(fault(), "icu-missing") == 0) {
+      dl_message = "libicui18n.so: cannot open shared object file: No such file or directory";
+      return NULL;
+    }
+    if (strcmp(fault(), "icu-nomem") == 0) {
+      dl_message = "libicui18n.so: cannot allocate memory";
+      return NULL;
+    }
+  }
+  return real(name, flags);
+}
+
+char *dlerror(void) {
+  static char *(*real)(void);
+  if (!real)
+    real = (char *(*)(void))dlsym(RTLD_NEXT, "dlerror");
+  if (dl_message) {
+    char *m = (char *)dl_message;
+    dl_message = NULL;
+    return m;
+  }
+  return real();
 }

@@ -31,6 +31,26 @@ tmp = scratch("pp-faults-")
 st, out, err = faulty("write-eio", "--format", "jsonl", plan, plan)
 check(st == 2 and err.count("write error") == 1, "a batch stops at the first failed write, said once")
 
+# ICU cannot be loaded: what needs it fails cleanly, what does not goes on.
+gb = os.path.join(tmp, "xinzhou-gb.txt")
+with open(gb, "wb") as f:
+    f.write(open(plan, encoding="utf-8").read().encode("gb18030"))
+missing = "cannot load ICU: libicui18n.so: cannot open shared object file: No such file or directory"
+st, out, err = faulty("icu-missing", plan)
+equal((st, out == whole, err), (0, True, ""), "no ICU: a UTF-8 plan converts as ever")
+st, out, err = faulty("icu-missing", gb)
+equal((st, out, err), (2, b"", f"planparse: {gb}: {missing}\n"), "no ICU: GB18030 input, status 2, one line")
+st, out, err = faulty("icu-missing", "-f", "jsonl", "-j", "1", plan, gb, plan)
+nlines = out.count(b"\n")
+check(st == 2 and nlines == 2 and err == f"planparse: {gb}: {missing}\n",
+      f"no ICU: the batch goes on past the GB18030 file (status {st}, {nlines} lines, {err!r})")
+st, out, err = faulty("icu-missing", "diff", plan, plan)
+equal((st, out, err), (2, b"", f"planparse: {missing}\n"), "no ICU: diff fails with status 2")
+st, out, err = faulty("icu-missing", "--simplify", plan)
+equal((st, out, err), (2, b"", f"planparse: {plan}: {missing}\n"), "no ICU: --simplify fails with status 2")
+st, out, err = faulty("icu-nomem", gb)
+equal((st, out, err), (4, b"", f"planparse: {gb}: out of memory\n"), "the loader out of memory: status 4")
+
 # stdout closed outright.
 p = subprocess.run([PLANPARSE, plan], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                    preexec_fn=lambda: os.close(1))
