@@ -15,7 +15,8 @@ typedef struct cli {
   const char *grammar;
   const char *encoding;
   const char *outdir;     /* -o DIR */
-  const char *files_from; /* --files-from FILE */
+  const char **lists;     /* --files-from FILE, each time given */
+  int nlists;
   int lossy, list, simplify, quiet, themes, targets;
   int jobs;               /* -j N; 0: the number of cores */
   double threshold;

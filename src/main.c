@@ -29,7 +29,8 @@ static const char usage_text[] =
     "  -o, --output DIR       write one file per input, DIR/NAME.yaml (or .json,\n"
     "                         .csv, .tsv), each written whole or not at all\n"
     "      --files-from FILE  also convert the files listed in FILE (- for stdin),\n"
-    "                         one per line, or NUL-separated (find -print0)\n"
+    "                         one per line, or NUL-separated (find -print0); may\n"
+    "                         be given again; an empty list converts nothing\n"
     "  -j, --jobs N           convert N files at a time (default: the number of\n"
     "                         cores); output stays in input order\n"
     "  -q, --quiet            no progress line on a terminal's stderr\n"
@@ -294,7 +295,7 @@ static int parse_args(int argc, char **argv, cli *c, const char **files, int *nf
       c->outdir = val;
       continue;
     case 8:
-      c->files_from = val;
+      c->lists[c->nlists++] = val;
       continue;
     case 9: {
       long j = strtol(val, &end, 10);
@@ -374,6 +375,13 @@ static const char **add_listed(const char **files, int *n, const char *from, cha
   return all;
 }
 
+static void free_lists(cli *c, char **list) {
+  for (int i = 0; i < c->nlists; i++)
+    free(list[i]);
+  free(list);
+  free(c->lists);
+}
+
 int main(int argc, char **argv) {
   cli c;
   memset(&c, 0, sizeof c);
@@ -381,22 +389,35 @@ int main(int argc, char **argv) {
   c.threshold = 0.17;
   c.color = -1;
   const char **files = calloc((size_t)argc + 1, sizeof *files);
+  c.lists = calloc((size_t)argc + 1, sizeof *c.lists);
+  char **list = calloc((size_t)argc + 1, sizeof *list); /* each list's text */
   int nfiles = 0;
-  if (!files) {
+  if (!files || !c.lists || !list) {
+    free(files);
+    free(c.lists);
+    free(list);
     fprintf(stderr, "%s: out of memory\n", prog);
     return PP_ERR_NOMEM;
   }
   int rc = parse_args(argc, argv, &c, files, &nfiles);
-  char *list = NULL;
-  if (rc < 0 && c.files_from && !(files = add_listed(files, &nfiles, c.files_from, &list)))
-    rc = PP_ERR_IO;
+  /* Standard input is one stream: a list of files, or a plan, once. */
+  int stdin_uses = 0;
+  for (int i = 0; i < nfiles; i++)
+    stdin_uses += strcmp(files[i], "-") == 0;
+  for (int i = 0; i < c.nlists; i++)
+    stdin_uses += strcmp(c.lists[i], "-") == 0;
+  if (rc < 0 && stdin_uses > 1)
+    rc = usage_error("standard input can be read once: as one plan or as one list of files");
+  for (int i = 0; rc < 0 && i < c.nlists; i++)
+    if (!(files = add_listed(files, &nfiles, c.lists[i], &list[i])))
+      rc = PP_ERR_IO;
   if (rc < 0 && c.cmd == CMD_DIFF && nfiles != 2 && !c.list)
     rc = usage_error("diff compares two plans, not %d", nfiles);
   if (rc < 0 && c.cmd == CMD_COMPARE && nfiles < 2 && !c.list)
     rc = usage_error("compare needs at least two plans, not %d", nfiles);
   if (rc >= 0) {
     free(files);
-    free(list);
+    free_lists(&c, list);
     return rc;
   }
 
@@ -404,6 +425,7 @@ int main(int argc, char **argv) {
   pp_grammars *set = pp_grammars_new();
   if (!set) {
     free(files);
+    free_lists(&c, list);
     fprintf(stderr, "%s: out of memory\n", prog);
     return PP_ERR_NOMEM;
   }
@@ -437,7 +459,9 @@ int main(int argc, char **argv) {
     status = report_plans(files, nfiles, &c, set, g);
     if (status < 0)
       status = PP_ERR_IO;
-  } else if (!status) {
+  } else if (!status && (nfiles > 0 || c.nlists == 0)) {
+    /* No file at all reads standard input; lists that name no file leave
+     * nothing to do, as xargs -r would. */
     if (nfiles == 0)
       files[nfiles++] = "-";
     rc = cli_convert_all(files, nfiles, &c, set, g);
@@ -445,7 +469,7 @@ int main(int argc, char **argv) {
   }
   pp_grammars_free(set);
   free(files);
-  free(list);
+  free_lists(&c, list);
   pp_cleanup();
   if (fflush(stdout) || ferror(stdout)) {
     if (status == 0 || status == 1 || status == 3)

@@ -46,6 +46,25 @@ with open(lst, "w") as f:
 st, out, err = run("--format", "jsonl", "--files-from", lst, samples[2])
 equal([os.path.basename(json.loads(l)["source"]) for l in out.decode().splitlines()],
       [names[2], names[0], names[1]], "--files-from FILE after the named files")
+lst2 = os.path.join(tmp, "list2.txt")
+with open(lst2, "w") as f:
+    f.write(samples[3] + "\n")
+st, out, err = run("--format", "jsonl", "--files-from", lst, "--files-from", lst2)
+equal((st, [os.path.basename(json.loads(l)["source"]) for l in out.decode().splitlines()]),
+      (0, [names[0], names[1], names[3]]), "--files-from twice: both lists, in order")
+# An empty list is nothing to do: standard input is not read instead.
+empty = os.path.join(tmp, "empty.lst")
+open(empty, "w").close()
+st, out, err = run("--format", "jsonl", "--files-from", empty, stdin=open(samples[0], "rb").read())
+equal((st, out, err), (0, b"", ""), "an empty --files-from list converts nothing, reads no stdin")
+st, out, err = run("--format", "jsonl", "--files-from", "-", stdin=b"")
+equal((st, out, err), (0, b"", ""), "an empty list on stdin converts nothing")
+stdin_twice = ("planparse: standard input can be read once: as one plan or as one list of files\n"
+               "Try 'planparse --help' for more information.\n")
+st, out, err = run("--files-from", "-", "-", stdin=samples[0].encode() + b"\n")
+equal((st, out, err), (2, b"", stdin_twice), "--files-from - with - as a plan: usage error")
+st, out, err = run("--files-from", "-", "--files-from", "-", stdin=b"")
+equal((st, out, err), (2, b"", stdin_twice), "--files-from - twice: usage error")
 
 # ---- a bad file does not stop the batch ----------------------------------
 binary = os.path.join(tmp, "binary.txt")
