@@ -3,14 +3,17 @@
  * a directory one file each, atomically.  A bad input is reported and the
  * rest go on; the exit status is the worst of them.  Each thread parses
  * with its own document; the grammars are shared read-only. */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE /* sched_getaffinity */
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -168,9 +171,101 @@ static int make_dir(const char *dir) {
   return stat(tmp, &sb) == 0 && S_ISDIR(sb.st_mode) ? 0 : -1;
 }
 
+/* ---- interrupted runs ----------------------------------------------------- */
+
+/* The temporary files being written, so that a run ended by SIGINT, SIGTERM
+ * or SIGHUP removes them before it dies.  Those signals are blocked in
+ * every thread and taken by one thread of their own with sigwait, so the
+ * list is guarded by a mutex instead of being read inside a handler: a
+ * file is created and listed, or renamed and unlisted, under the lock, and
+ * the signal thread removes what is listed under the same lock. */
+static pthread_mutex_t temps_mu = PTHREAD_MUTEX_INITIALIZER;
+static char **temps; /* one slot a thread that writes */
+static int ntemps;
+
+static void temps_list(char *tmp) {
+  for (int i = 0; i < ntemps; i++)
+    if (!temps[i]) {
+      temps[i] = tmp;
+      return;
+    }
+}
+
+static void temps_unlist(const char *tmp) {
+  for (int i = 0; i < ntemps; i++)
+    if (temps[i] == tmp)
+      temps[i] = NULL;
+}
+
+static void *signal_thread(void *arg) {
+  const sigset_t *set = arg;
+  int sig;
+  while (sigwait(set, &sig) != 0)
+    ;
+  pthread_mutex_lock(&temps_mu); /* held: no file is created after this */
+  for (int i = 0; i < ntemps; i++)
+    if (temps[i])
+      unlink(temps[i]);
+  /* Die of the signal, as if it had not been caught, so the shell sees
+   * 128 + its number. */
+  signal(sig, SIG_DFL);
+  sigset_t one;
+  sigemptyset(&one);
+  sigaddset(&one, sig);
+  pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+  raise(sig);
+  _exit(128 + sig); /* not reached */
+}
+
+typedef struct guard {
+  sigset_t set, old;
+  pthread_t tid;
+  int on;
+} guard;
+
+/* From here on the signals that end a run are taken by the signal thread
+ * (those the caller ignores, as nohup does, stay ignored).  Returns -1 when
+ * no thread could be started; the run then goes on unguarded. */
+static int guard_start(guard *G, int writers) {
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+  memset(G, 0, sizeof *G);
+  temps = calloc((size_t)writers, sizeof *temps);
+  if (!temps)
+    return -1;
+  ntemps = writers;
+  sigemptyset(&G->set);
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+    struct sigaction sa;
+    if (sigaction(sigs[i], NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
+      sigaddset(&G->set, sigs[i]);
+  }
+  pthread_sigmask(SIG_BLOCK, &G->set, &G->old);
+  if (pthread_create(&G->tid, NULL, signal_thread, &G->set)) {
+    pthread_sigmask(SIG_SETMASK, &G->old, NULL);
+    free(temps);
+    temps = NULL;
+    ntemps = 0;
+    return -1;
+  }
+  G->on = 1;
+  return 0;
+}
+
+static void guard_stop(guard *G) {
+  if (!G->on)
+    return;
+  pthread_cancel(G->tid); /* it waits in sigwait, a cancellation point */
+  pthread_join(G->tid, NULL);
+  pthread_sigmask(SIG_SETMASK, &G->old, NULL);
+  free(temps);
+  temps = NULL;
+  ntemps = 0;
+}
+
 /* Writes data to path through a temporary file in the same directory and
  * a rename, so an interrupted run leaves the old file or the new one,
- * never half of one. */
+ * never half of one; the temporary file is listed while it exists (see
+ * above). */
 static int write_atomic(const char *path, const char *data, size_t n, pp_error *e) {
   size_t pl = strlen(path);
   char *tmp = malloc(pl + 16);
@@ -181,7 +276,11 @@ static int write_atomic(const char *path, const char *data, size_t n, pp_error *
   const char *slash = strrchr(path, '/');
   size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
   snprintf(tmp, pl + 16, "%.*s.%s.XXXXXX", (int)dl, path, path + dl);
+  pthread_mutex_lock(&temps_mu);
   int fd = mkstemp(tmp);
+  if (fd >= 0)
+    temps_list(tmp);
+  pthread_mutex_unlock(&temps_mu);
   FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
   int ok = f && fchmod(fd, file_mode) == 0 && fwrite(data, 1, n, f) == n;
   if (f) {
@@ -191,14 +290,20 @@ static int write_atomic(const char *path, const char *data, size_t n, pp_error *
     ok = fclose(f) == 0 && ok;
   } else if (fd >= 0)
     close(fd);
-  if (ok)
-    ok = rename(tmp, path) == 0;
+  int saved = ok ? 0 : errno;
+  pthread_mutex_lock(&temps_mu);
+  if (ok && rename(tmp, path) != 0) {
+    ok = 0;
+    saved = errno;
+  }
+  if (!ok && fd >= 0)
+    unlink(tmp);
+  temps_unlist(tmp);
+  pthread_mutex_unlock(&temps_mu);
   if (!ok) {
     char msg[512];
-    snprintf(msg, sizeof msg, "cannot write: %s", strerror(errno));
+    snprintf(msg, sizeof msg, "cannot write: %s", strerror(saved));
     set_error(e, PP_ERR_IO, path, msg);
-    if (fd >= 0)
-      unlink(tmp);
   }
   free(tmp);
   return ok ? 0 : -1;
@@ -375,31 +480,65 @@ static void *worker(void *arg) {
   return NULL;
 }
 
+/* The processors this process may run on (taskset, cgroup cpusets), not
+ * all that are online. */
+static int usable_cpus(void) {
+  cpu_set_t cs;
+  if (sched_getaffinity(0, sizeof cs, &cs) == 0 && CPU_COUNT(&cs) > 0)
+    return CPU_COUNT(&cs);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (int)n : 1;
+}
+
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A progress line on a terminal's stderr, at most ten times a second. */
-static void progress(int done, int n, double start, double *last, int final) {
-  double t = now();
-  if (!final && t - *last < 0.1)
+/* The progress line on a terminal's stderr: drawn once the batch has run
+ * for half a second (a short one never flashes it), then at most ten times
+ * a second, cut to the terminal's width; final clears it. */
+typedef struct meter {
+  int on;          /* wanted: stderr is a terminal, not -q, no output there */
+  int shown;       /* something is on the line */
+  double start, last;
+} meter;
+
+static void progress(meter *M, int done, int n, int final) {
+  if (!M->on)
     return;
-  *last = t;
-  if (final) {
-    fputs("\r\033[K", stderr);
+  double t = now();
+  if (final || (M->shown && done == n)) {
+    if (M->shown)
+      fputs("\r\033[K", stderr);
+    M->shown = 0;
     return;
   }
-  double rate = t > start ? done / (t - start) : 0;
-  int bar = n ? done * 30 / n : 30;
-  char line[128];
-  int k = 0;
-  for (int i = 0; i < 30; i++)
-    line[k++] = i < bar ? '#' : '.';
-  line[k] = 0;
-  fprintf(stderr, "\r[%s] %d/%d files, %.0f files/s, ETA %.0f s\033[K", line, done, n, rate,
-          rate > 0 ? (n - done) / rate : 0.0);
+  if (t - M->start < 0.5 || t - M->last < 0.1)
+    return;
+  M->last = t;
+  double rate = done / (t - M->start);
+  char tail[96], bar[64] = "";
+  if (done > 0)
+    snprintf(tail, sizeof tail, " %d/%d files, %.0f files/s, ETA %.0f s", done, n, rate,
+             (n - done) / rate);
+  else
+    snprintf(tail, sizeof tail, " %d/%d files", done, n);
+  struct winsize ws;
+  int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
+  int room = cols - 1 - (int)strlen(tail); /* the last column would wrap */
+  if (room >= 12) {
+    int w = room - 3 > 30 ? 30 : room - 3, k = 0, full = n ? (int)((long)done * w / n) : w;
+    bar[k++] = '[';
+    for (int i = 0; i < w; i++)
+      bar[k++] = i < full ? '#' : '.';
+    bar[k++] = ']';
+    bar[k] = 0;
+  }
+  fprintf(stderr, "\r%s%.*s\033[K", bar, cols - 1 - (int)strlen(bar) > 0 ? cols - 1 - (int)strlen(bar) : 0,
+          bar[0] ? tail : tail + 1);
+  M->shown = 1;
 }
 
 static int write_errno;
@@ -420,7 +559,7 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
             strerror(errno));
     return PP_ERR_IO;
   }
-  int threads = c->jobs > 0 ? c->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+  int threads = c->jobs > 0 ? c->jobs : usable_cpus();
   if (threads > n)
     threads = n;
   if (threads < 1)
@@ -451,6 +590,11 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
   P.window = threads * 4;
   pthread_mutex_init(&P.mu, NULL);
   pthread_cond_init(&P.cond, NULL);
+  /* Before any worker starts, so that every thread inherits the blocked
+   * signals. */
+  guard G = {0};
+  if (c->outdir)
+    guard_start(&G, threads + 1);
   pthread_t *tid = calloc((size_t)threads, sizeof *tid);
   int started = 0;
   if (threads > 1 && tid)
@@ -460,8 +604,11 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
 
   int status = 0, broken = 0, first_out = 1, werr = 0;
   char wmsg[512] = "";
-  int show = !c->quiet && n >= 2 && isatty(STDERR_FILENO);
-  double start = now(), last = 0;
+  /* Not over output on the same terminal: a progress line there would
+   * break into the plans themselves. */
+  meter M = {0};
+  M.on = !c->quiet && n >= 2 && isatty(STDERR_FILENO) && (c->outdir || !isatty(STDOUT_FILENO));
+  M.start = now();
   if (!c->outdir && (c->format == PP_FORMAT_CSV || c->format == PP_FORMAT_TSV)) {
     const char *h = pp_table_header(c->format);
     broken = write_out(h, strlen(h));
@@ -470,8 +617,20 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
     job *j = &P.jobs[i];
     if (started) {
       pthread_mutex_lock(&P.mu);
-      while (!j->done)
-        pthread_cond_wait(&P.cond, &P.mu);
+      while (!j->done) {
+        if (!M.on) {
+          pthread_cond_wait(&P.cond, &P.mu);
+          continue;
+        }
+        /* A long file keeps the line moving: rate and time left. */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 250000000;
+        if (until.tv_nsec >= 1000000000)
+          until.tv_sec++, until.tv_nsec -= 1000000000;
+        if (pthread_cond_timedwait(&P.cond, &P.mu, &until) == ETIMEDOUT)
+          progress(&M, i, n, 0);
+      }
       pthread_mutex_unlock(&P.mu);
     } else if (!c->outdir) {
       /* One at a time to stdout: stream, so memory does not hold the output. */
@@ -509,8 +668,7 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
       first_out = 0;
     }
     if (j->err[0]) {
-      if (show)
-        progress(i, n, start, &last, 1);
+      progress(&M, i, n, 1);
       fputs(j->err, stderr);
     }
     if (j->status > status)
@@ -523,8 +681,7 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
       pthread_cond_broadcast(&P.cond);
       pthread_mutex_unlock(&P.mu);
     }
-    if (show)
-      progress(i + 1, n, start, &last, i + 1 == n);
+    progress(&M, i + 1, n, i + 1 == n);
     if (broken)
       break; /* output is broken: later files cannot be written either */
   }
@@ -539,6 +696,7 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
   }
   for (int t = 0; t < started; t++)
     pthread_join(tid[t], NULL);
+  guard_stop(&G);
   for (int i = 0; i < n; i++) {
     free(P.jobs[i].out);
     free(P.jobs[i].target);

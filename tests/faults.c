@@ -4,6 +4,8 @@
  *   write-short  fwrite to stdout writes at most 7 bytes a call
  *   read-eio     fread from a sample fails with EIO after its first 1000 bytes
  *   open-eacces  fopen of a sample (a path holding "samples/") fails with EACCES
+ *   write-stall  fwrite to a file (not stdout or stderr) writes, then stalls
+ *                for 20 s, so that a test can interrupt a run mid-file
  *   icu-missing  dlopen of ICU fails as when the library is not installed
  *   icu-nomem    dlopen of ICU fails as when the loader runs out of memory
  * glibc's stdio calls its own read and write internally, so the shim
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static FILE *victim; /* the sample being read */
 
@@ -79,6 +82,12 @@ size_t fwrite(const void *p, size_t size, size_t n, FILE *f) {
       return 0;
     }
     total += size * n;
+  }
+  if (f != stdout && f != stderr && strcmp(fault(), "write-stall") == 0) {
+    size_t w = real(p, size, n, f);
+    fflush(f);
+    sleep(20);
+    return w;
   }
   if (f == stdout && strcmp(fault(), "write-short") == 0 && size == 1) {
     /* Many short writes: the caller must write them all, or fail. */

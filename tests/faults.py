@@ -51,6 +51,46 @@ equal((st, out, err), (2, b"", f"planparse: {plan}: {missing}\n"), "no ICU: --si
 st, out, err = faulty("icu-nomem", gb)
 equal((st, out, err), (4, b"", f"planparse: {gb}: out of memory\n"), "the loader out of memory: status 4")
 
+# Interrupted while writing -o DIR: the temporary file goes with the run,
+# which dies of the signal; a signal the caller ignores (nohup) stays
+# ignored.
+import signal as sg  # noqa: E402
+import time  # noqa: E402
+
+
+def interrupted(sig, jobs, ignore=None):
+    outdir = os.path.join(tmp, f"killed-{sig}-{jobs}")
+    env = dict(os.environ, LD_PRELOAD=shim, PP_FAULT="write-stall")
+    pre = (lambda: sg.signal(ignore, sg.SIG_IGN)) if ignore else None
+    p = subprocess.Popen([PLANPARSE, "-q", "-j", str(jobs), "-o", outdir, plan, gb], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=pre)
+    seen = []
+    for _ in range(200):
+        seen = [f for f in os.listdir(outdir)] if os.path.isdir(outdir) else []
+        if any(f.startswith(".") for f in seen):
+            break
+        time.sleep(0.05)
+    if ignore:
+        p.send_signal(ignore)
+        time.sleep(0.3)
+        check(p.poll() is None, f"{ignore.name} ignored by the caller stays ignored")
+    p.send_signal(sig)
+    try:
+        p.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    left = os.listdir(outdir) if os.path.isdir(outdir) else []
+    return [f for f in seen if f.startswith(".")], p.returncode, left
+
+
+for sig, jobs in ((sg.SIGINT, 1), (sg.SIGTERM, 2), (sg.SIGHUP, 1)):
+    temps, st, left = interrupted(sig, jobs)
+    check(len(temps) >= 1, f"-j {jobs}: a temporary file was being written when {sig.name} came ({temps})")
+    equal((st, left), (-sig, []), f"-j {jobs}, {sig.name} mid-file: dies of it, no temporary file left")
+temps, st, left = interrupted(sg.SIGTERM, 1, ignore=sg.SIGINT)
+equal((st, left), (-sg.SIGTERM, []), "SIGINT ignored, then SIGTERM: no temporary file left")
+
 # stdout closed outright.
 p = subprocess.run([PLANPARSE, plan], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                    preexec_fn=lambda: os.close(1))

@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -53,4 +54,47 @@ check("[-" not in view, "on a terminal: colour instead of text marks")
 view = screen(f"{PLANPARSE} diff {xinzhou} {wafangdian}", cols=120, rows=60, env="NO_COLOR=1")
 check("\x1b[1;31m" not in view and "[-" in view, "NO_COLOR=1: text marks, no colour")
 
+# ---- the progress line of a batch ------------------------------------------
+def watch(cmd, cols):
+    """Runs cmd in a tmux window cols wide; returns every progress line seen
+    while it ran and the screen at its end."""
+    subprocess.run([tmux, "-L", sock, "kill-server"], capture_output=True)
+    shell = f"LANG=C.UTF-8 {cmd}; echo __done__; sleep 30"
+    subprocess.run([tmux, "-L", sock, "-f", "/dev/null", "new-session", "-d", "-x", str(cols),
+                    "-y", "30", "sh", "-c", shell], check=True)
+    seen, text = set(), ""
+    for _ in range(3000):  # sanitizer builds run slower
+        text = subprocess.run([tmux, "-L", sock, "capture-pane", "-p", "-S", "0"],
+                              capture_output=True, text=True).stdout
+        seen.update(l for l in text.split("\n") if "files" in l and "/" in l)
+        if "__done__" in text:
+            break
+        time.sleep(0.05)
+    subprocess.run([tmux, "-L", sock, "kill-server"], capture_output=True)
+    return seen, text
+
+
+samples = " ".join(os.path.join(SAMPLES, f) for f in sorted(os.listdir(SAMPLES)))
+listing = os.path.join(tempfile.mkdtemp(prefix="pp-terminal-"), "many.lst")
+with open(listing, "w") as f:  # 5,000 plans: a second or more, even with -j 2
+    f.write("\n".join(samples.split() * 1000) + "\n")
+batch = f"--files-from {listing}"
+seen, end = watch(f"{PLANPARSE} -j 1 {batch} > /dev/null", 100)
+check(any("files/s" in l and "ETA" in l and l.startswith("[#") for l in seen),
+      f"a long batch shows its progress: bar, count, rate, time left ({sorted(seen)[:2]})")
+check(all(len(l) < 100 for l in seen), "the progress line fits the terminal")
+check(not any("files" in l for l in end.split("\n")), "the progress line is cleared at the end")
+seen, end = watch(f"{PLANPARSE} -j 2 {batch} > /dev/null", 40)
+check(seen and all(len(l) < 40 for l in seen),
+      f"a narrow terminal: the line is cut to fit, never wraps ({sorted(seen)[:2]})")
+seen, end = watch(f"{PLANPARSE} -j 2 -q -f jsonl {batch} > /dev/null", 100)
+equal(seen, set(), "-q: no progress line")
+two = " ".join(samples.split()[:2])
+seen, end = watch(f"{PLANPARSE} -j 2 -f jsonl {two} > /dev/null", 100)
+equal(seen, set(), "a batch of well under half a second: no progress line flashes")
+seen, end = watch(f"{PLANPARSE} -j 1 -f csv {batch}", 100)
+check(not any("files/s" in l or l.startswith("[") for l in seen),
+      "output on the same terminal: no progress line breaks into it")
+
+shutil.rmtree(os.path.dirname(listing), ignore_errors=True)
 done("terminal")
