@@ -28,9 +28,13 @@ _planparse() {
       return ;;
   esac
   if [[ $cur == -* ]]; then
-    COMPREPLY=($(compgen -W "--format --grammar --list-grammars --encoding --lossy --simplify
-      --output --files-from --jobs --quiet --threshold --width --color --ambiguous-width
-      --help --version" -- "$cur"))
+    local opts="--format --grammar --list-grammars --encoding --lossy --simplify --help --version"
+    case $cmd in
+      diff) opts+=" --threshold --width --color --ambiguous-width" ;;
+      compare) opts+=" --threshold --width --color --ambiguous-width --themes --targets" ;;
+      *) opts+=" --output --files-from --jobs --quiet" ;;
+    esac
+    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
   elif [[ $COMP_CWORD == 1 ]]; then
     COMPREPLY=($(compgen -W "diff compare" -- "$cur") $(compgen -f -- "$cur"))
   else

@@ -48,7 +48,8 @@ int main(int argc, char **argv) {
   return 0;
 }
 C
-flags=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs --static planparse)
+# As the README says it, without --static.
+flags=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs planparse)
 # shellcheck disable=SC2086
 cc $cflags -o "$dest/use" "$dest/use.c" $flags
 got=$("$dest/use" "$dest/usr/share/planparse/grammars")
@@ -60,5 +61,31 @@ if command -v bash >/dev/null; then
     COMP_WORDS=(planparse --format j); COMP_CWORD=2; _planparse; echo \"\${COMPREPLY[*]}\"")
   [ "$got" = "json jsonl" ] || { echo "FAIL: bash completion of --format j gave '$got'"; exit 1; }
   ok
+  got=$(bash -c ". '$dest/usr/share/bash-completion/completions/planparse'
+    COMP_WORDS=(planparse compare --t); COMP_CWORD=2; _planparse; echo \"\${COMPREPLY[*]}\"")
+  [ "$got" = "--threshold --themes --targets" ] || { echo "FAIL: bash: compare --t gave '$got'"; exit 1; }
+  ok
+fi
+# zsh completes commands, formats per command, options per command and
+# grammar names, typed into an interactive zsh.
+if command -v zsh >/dev/null; then
+  got=$(zsh "$src/tests/zsh_complete.zsh" "$dest/usr/share/zsh/site-functions" "$dest/usr/bin" \
+    'planparse ' 'planparse --format ' 'planparse diff --format ' 'planparse compare --t' \
+    'planparse -g ' 2>&1)
+  section() { printf '%s\n' "$got" | awk -v h="=== $1" '$0 == h {on = 1; next} /^=== / {on = 0} on'; }
+  want() { # want LINE WORD... : each word is listed for LINE
+    line=$1; shift
+    s=$(section "$line")
+    for w; do
+      case $s in *"$w"*) ;; *) echo "FAIL: zsh: '$line' + Tab lists no '$w':"; printf '%s\n' "$s"; exit 1 ;; esac
+    done
+    ok
+  }
+  want 'planparse ' 'diff' 'compare' 'two plans side by side'
+  want 'planparse --format ' csv jsonl tsv yaml
+  case $(section 'planparse --format ') in *text*) echo "FAIL: zsh offers text to convert"; exit 1 ;; esac
+  want 'planparse diff --format ' text json yaml
+  want 'planparse compare --t' --targets --themes --threshold
+  want 'planparse -g ' cn-plan markdown-plan
 fi
 echo "install: $pass passed, 0 failed"
