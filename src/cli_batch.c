@@ -202,6 +202,9 @@ static void *signal_thread(void *arg) {
   int sig;
   while (sigwait(set, &sig) != 0)
     ;
+  /* A signal taken is carried through, even if the batch ends meanwhile
+   * and guard_stop cancels this thread. */
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
   pthread_mutex_lock(&temps_mu); /* held: no file is created after this */
   for (int i = 0; i < ntemps; i++)
     if (temps[i])
