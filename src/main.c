@@ -21,7 +21,8 @@ static const char usage_text[] =
     "Turn Chinese work plans (工作要点, 工作计划) into a YAML or JSON tree, or\n"
     "compare what plans set out to do, item by item.\n"
     "With no FILE, or when FILE is -, read standard input.  After --, every\n"
-    "argument is a FILE, even one that starts with -.\n"
+    "argument is a FILE, even one that starts with -.  An option's value may\n"
+    "follow it as --jobs=2 or -j2 as well as --jobs 2; options are not bundled.\n"
     "\n"
     "Options:\n"
     "  -f, --format FORMAT    yaml (default), json, jsonl (one line per input),\n"
@@ -206,7 +207,8 @@ static int parse_args(int argc, char **argv, cli *c, const char **files, int *nf
     c->cmd = CMD_DIFF, first = 2;
   else if (argc > 1 && strcmp(argv[1], "compare") == 0)
     c->cmd = CMD_COMPARE, first = 2;
-  /* Options taking a value accept "--opt VALUE" and "--opt=VALUE". */
+  /* Options taking a value accept "--opt VALUE", "--opt=VALUE", "-o VALUE"
+   * and "-oVALUE". */
   static const char *const valued[][2] = {
       {"-f", "--format"},          {"-g", "--grammar"}, {"-e", "--encoding"},
       {"-t", "--threshold"},       {"-w", "--width"},   {"", "--color"},
@@ -233,6 +235,9 @@ static int parse_args(int argc, char **argv, cli *c, const char **files, int *nf
         which = k;
       } else if (strncmp(a, valued[k][1], ln) == 0 && a[ln] == '=') {
         val = a + ln + 1;
+        which = k;
+      } else if (valued[k][0][0] && a[1] == valued[k][0][1] && a[1] != '-' && a[2]) {
+        val = a + 2; /* -j2, -fjson: the value joined to a short option */
         which = k;
       }
     }

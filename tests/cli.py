@@ -48,6 +48,15 @@ equal((st, out.decode().split()[0], err), (0, "planparse", ""), "--version")
 fails(["--bogus"], 2, "planparse: unknown option '--bogus'", "unknown option")
 fails(["--format", "xml", xinzhou], 2, "planparse: unknown format 'xml' (yaml, json, jsonl, csv or tsv)", "bad format")
 fails(["--format"], 2, "planparse: option '--format' needs a value", "missing value")
+# A value joined to a short option, or after =, as getopt programs take it.
+st, joined, err = run("-fjson", "-j1", xinzhou)
+st2, spaced, err2 = run("--format", "json", "--jobs", "1", xinzhou)
+st3, equals, err3 = run("--format=json", "--jobs=1", xinzhou)
+check(st == st2 == st3 == 0 and joined == spaced == equals and json.loads(joined)["source"] == xinzhou,
+      "-fjson -j1, --format=json --jobs=1 and --format json --jobs 1 alike")
+fails(["-j0", xinzhou], 2, "planparse: --jobs takes a number from 1 to 1024, not '0'", "-j0")
+fails(["-fxml", xinzhou], 2, "planparse: unknown format 'xml' (yaml, json, jsonl, csv or tsv)", "-fxml")
+fails(["-qj2", xinzhou], 2, "planparse: unknown option '-qj2'", "bundled options")
 
 # ---- files ---------------------------------------------------------------
 fails([os.path.join(tmp, "nope.txt")], 2, f"planparse: {tmp}/nope.txt: No such file or directory",
