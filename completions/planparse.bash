@@ -13,7 +13,7 @@ _planparse() {
       fi
       return ;;
     -g|--grammar)
-      COMPREPLY=($(compgen -W "$(planparse --list-grammars 2>/dev/null | awk 'NR % 2 == 1 {print $1}')" -- "$cur")
+      COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" --list-grammars 2>/dev/null | awk 'NR % 2 == 1 {print $1}')" -- "$cur")
                  $(compgen -f -X '!*.yaml' -- "$cur"))
       return ;;
     -o|--output)

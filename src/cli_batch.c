@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -175,10 +178,12 @@ static int make_dir(const char *dir) {
 
 /* The temporary files being written, so that a run ended by SIGINT, SIGTERM
  * or SIGHUP removes them before it dies.  Those signals are blocked in
- * every thread and taken by one thread of their own with sigwait, so the
+ * every thread and read by one thread of their own from a signalfd, so the
  * list is guarded by a mutex instead of being read inside a handler: a
- * file is created and listed, or renamed and unlisted, under the lock, and
- * the signal thread removes what is listed under the same lock. */
+ * file is created and listed under the lock, and the signal thread removes
+ * what is listed under the same lock.  The thread waits on the signalfd
+ * and on a pipe that tells it the batch is over, so it is never cancelled
+ * while it may hold a signal. */
 static pthread_mutex_t temps_mu = PTHREAD_MUTEX_INITIALIZER;
 static char **temps; /* one slot a thread that writes */
 static int ntemps;
@@ -197,14 +202,26 @@ static void temps_unlist(const char *tmp) {
       temps[i] = NULL;
 }
 
+typedef struct guard {
+  sigset_t set, old;
+  int sfd, stop[2]; /* the signals; the batch's end */
+  pthread_t tid;
+  int on;
+} guard;
+
 static void *signal_thread(void *arg) {
-  const sigset_t *set = arg;
-  int sig;
-  while (sigwait(set, &sig) != 0)
-    ;
-  /* A signal taken is carried through, even if the batch ends meanwhile
-   * and guard_stop cancels this thread. */
-  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+  const guard *G = arg;
+  struct signalfd_siginfo si;
+  for (;;) {
+    struct pollfd p[2] = {{G->sfd, POLLIN, 0}, {G->stop[0], POLLIN, 0}};
+    if (poll(p, 2, -1) < 0)
+      continue; /* EINTR */
+    if ((p[0].revents & POLLIN) && read(G->sfd, &si, sizeof si) == (ssize_t)sizeof si)
+      break; /* a signal, even when the batch has just ended */
+    if (p[1].revents)
+      return NULL;
+  }
+  int sig = (int)si.ssi_signo;
   pthread_mutex_lock(&temps_mu); /* held: no file is created after this */
   for (int i = 0; i < ntemps; i++)
     if (temps[i])
@@ -220,46 +237,57 @@ static void *signal_thread(void *arg) {
   _exit(128 + sig); /* not reached */
 }
 
-typedef struct guard {
-  sigset_t set, old;
-  pthread_t tid;
-  int on;
-} guard;
-
-/* From here on the signals that end a run are taken by the signal thread
- * (those the caller ignores, as nohup does, stay ignored).  Returns -1 when
- * no thread could be started; the run then goes on unguarded. */
+/* From here on the signals that end a run are taken by the signal thread;
+ * those the caller ignores (nohup) or blocks stay as they were.  Returns -1
+ * when it cannot be set up; the run then goes on unguarded. */
 static int guard_start(guard *G, int writers) {
   static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
   memset(G, 0, sizeof *G);
-  temps = calloc((size_t)writers, sizeof *temps);
-  if (!temps)
-    return -1;
-  ntemps = writers;
+  G->sfd = G->stop[0] = G->stop[1] = -1;
+  sigset_t cur;
+  pthread_sigmask(SIG_BLOCK, NULL, &cur);
   sigemptyset(&G->set);
   for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
     struct sigaction sa;
-    if (sigaction(sigs[i], NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
+    if (sigaction(sigs[i], NULL, &sa) == 0 && sa.sa_handler != SIG_IGN &&
+        !sigismember(&cur, sigs[i]))
       sigaddset(&G->set, sigs[i]);
   }
-  pthread_sigmask(SIG_BLOCK, &G->set, &G->old);
-  if (pthread_create(&G->tid, NULL, signal_thread, &G->set)) {
+  temps = calloc((size_t)writers, sizeof *temps);
+  ntemps = temps ? writers : 0;
+  if (temps && pipe2(G->stop, O_CLOEXEC) == 0 &&
+      (G->sfd = signalfd(-1, &G->set, SFD_CLOEXEC)) >= 0) {
+    pthread_sigmask(SIG_BLOCK, &G->set, &G->old);
+    if (pthread_create(&G->tid, NULL, signal_thread, G) == 0) {
+      G->on = 1;
+      return 0;
+    }
     pthread_sigmask(SIG_SETMASK, &G->old, NULL);
-    free(temps);
-    temps = NULL;
-    ntemps = 0;
-    return -1;
   }
-  G->on = 1;
-  return 0;
+  if (G->sfd >= 0)
+    close(G->sfd);
+  if (G->stop[0] >= 0) {
+    close(G->stop[0]);
+    close(G->stop[1]);
+  }
+  free(temps);
+  temps = NULL;
+  ntemps = 0;
+  return -1;
 }
 
 static void guard_stop(guard *G) {
   if (!G->on)
     return;
-  pthread_cancel(G->tid); /* it waits in sigwait, a cancellation point */
+  while (write(G->stop[1], "", 1) < 0 && errno == EINTR)
+    ;
   pthread_join(G->tid, NULL);
+  /* A signal that came after the thread looked is still pending, and ends
+   * the run here, now that no temporary file is left. */
   pthread_sigmask(SIG_SETMASK, &G->old, NULL);
+  close(G->sfd);
+  close(G->stop[0]);
+  close(G->stop[1]);
   free(temps);
   temps = NULL;
   ntemps = 0;
@@ -294,13 +322,15 @@ static int write_atomic(const char *path, const char *data, size_t n, pp_error *
   } else if (fd >= 0)
     close(fd);
   int saved = ok ? 0 : errno;
-  pthread_mutex_lock(&temps_mu);
+  /* Renamed or removed before it is unlisted: once gone under its
+   * temporary name, nothing is left for the signal thread to remove. */
   if (ok && rename(tmp, path) != 0) {
     ok = 0;
     saved = errno;
   }
   if (!ok && fd >= 0)
     unlink(tmp);
+  pthread_mutex_lock(&temps_mu);
   temps_unlist(tmp);
   pthread_mutex_unlock(&temps_mu);
   if (!ok) {
@@ -631,8 +661,13 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
         until.tv_nsec += 250000000;
         if (until.tv_nsec >= 1000000000)
           until.tv_sec++, until.tv_nsec -= 1000000000;
-        if (pthread_cond_timedwait(&P.cond, &P.mu, &until) == ETIMEDOUT)
+        if (pthread_cond_timedwait(&P.cond, &P.mu, &until) == ETIMEDOUT) {
+          /* Not under the lock: a terminal paused with Ctrl-S must not
+           * stop the workers. */
+          pthread_mutex_unlock(&P.mu);
           progress(&M, i, n, 0);
+          pthread_mutex_lock(&P.mu);
+        }
       }
       pthread_mutex_unlock(&P.mu);
     } else if (!c->outdir) {

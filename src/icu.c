@@ -30,7 +30,7 @@ int pp__icu_loaded(void) { return atomic_load_explicit(&loaded, memory_order_acq
 /* The loader's message is all there is to tell memory from a missing
  * library by; glibc says "cannot allocate memory" or "out of memory". */
 static int says_nomem(const char *msg) {
-  return !msg || strstr(msg, "memory") != NULL;
+  return !msg || strstr(msg, "cannot allocate memory") || strstr(msg, "out of memory");
 }
 
 static int load(pp_error *err, const char *source) {

@@ -406,17 +406,19 @@ int main(int argc, char **argv) {
     return PP_ERR_NOMEM;
   }
   int rc = parse_args(argc, argv, &c, files, &nfiles);
-  /* Standard input is one stream: a list of files, or a plan, once. */
-  int stdin_uses = 0;
-  for (int i = 0; i < nfiles; i++)
-    stdin_uses += strcmp(files[i], "-") == 0;
+  /* Standard input is one stream: a list of files, or a plan, once, be
+   * the plan named on the command line or in a list. */
+  int stdin_lists = 0;
   for (int i = 0; i < c.nlists; i++)
-    stdin_uses += strcmp(c.lists[i], "-") == 0;
-  if (rc < 0 && stdin_uses > 1)
-    rc = usage_error("standard input can be read once: as one plan or as one list of files");
-  for (int i = 0; rc < 0 && i < c.nlists; i++)
+    stdin_lists += strcmp(c.lists[i], "-") == 0;
+  for (int i = 0; rc < 0 && stdin_lists <= 1 && i < c.nlists; i++)
     if (!(files = add_listed(files, &nfiles, c.lists[i], &list[i])))
       rc = PP_ERR_IO;
+  int stdin_uses = stdin_lists;
+  for (int i = 0; files && i < nfiles; i++)
+    stdin_uses += strcmp(files[i], "-") == 0;
+  if (rc < 0 && stdin_uses > 1)
+    rc = usage_error("standard input can be read once: as one plan or as one list of files");
   if (rc < 0 && c.cmd == CMD_DIFF && nfiles != 2 && !c.list)
     rc = usage_error("diff compares two plans, not %d", nfiles);
   if (rc < 0 && c.cmd == CMD_COMPARE && nfiles < 2 && !c.list)

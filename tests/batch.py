@@ -65,6 +65,18 @@ st, out, err = run("--files-from", "-", "-", stdin=samples[0].encode() + b"\n")
 equal((st, out, err), (2, b"", stdin_twice), "--files-from - with - as a plan: usage error")
 st, out, err = run("--files-from", "-", "--files-from", "-", stdin=b"")
 equal((st, out, err), (2, b"", stdin_twice), "--files-from - twice: usage error")
+st, out, err = run("--files-from", "-", stdin=b"-\n")
+equal((st, out, err), (2, b"", stdin_twice), "a list on stdin naming - : usage error")
+dash_twice = os.path.join(tmp, "dashes.lst")
+with open(dash_twice, "w") as f:
+    f.write("-\n-\n")
+st, out, err = run("--files-from", dash_twice, stdin=b"")
+equal((st, out, err), (2, b"", stdin_twice), "a list naming - twice: usage error")
+dash_once = os.path.join(tmp, "dash.lst")
+with open(dash_once, "w") as f:
+    f.write("-\n")
+st, out, err = run("-f", "jsonl", "--files-from", dash_once, stdin=open(samples[0], "rb").read())
+equal((st, json.loads(out)["source"], err), (0, "-", ""), "a list naming - once reads the plan on stdin")
 
 # ---- a bad file does not stop the batch ----------------------------------
 binary = os.path.join(tmp, "binary.txt")

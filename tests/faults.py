@@ -1,6 +1,7 @@
 """When the disk or the pipe fails: a clean error, a documented status,
 never truncated output with status 0 (tests/faults.c injects the faults)."""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -90,6 +91,21 @@ for sig, jobs in ((sg.SIGINT, 1), (sg.SIGTERM, 2), (sg.SIGHUP, 1)):
     equal((st, left), (-sig, []), f"-j {jobs}, {sig.name} mid-file: dies of it, no temporary file left")
 temps, st, left = interrupted(sg.SIGTERM, 1, ignore=sg.SIGINT)
 equal((st, left), (-sg.SIGTERM, []), "SIGINT ignored, then SIGTERM: no temporary file left")
+
+# A signal the caller blocks stays blocked: the run is not cut short.
+copies = os.path.join(tmp, "copies")
+os.mkdir(copies)
+for k in range(200):
+    shutil.copy(plan, os.path.join(copies, f"{k}.txt"))
+outdir = os.path.join(tmp, "blocked")
+p = subprocess.Popen([PLANPARSE, "-q", "-j", "1", "-o", outdir,
+                      *sorted(os.path.join(copies, f) for f in os.listdir(copies))],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                     preexec_fn=lambda: sg.pthread_sigmask(sg.SIG_BLOCK, {sg.SIGTERM}))
+time.sleep(0.05)
+p.send_signal(sg.SIGTERM)
+p.wait(timeout=60)
+equal((p.returncode, len(os.listdir(outdir))), (0, 200), "SIGTERM blocked by the caller: the run goes on")
 
 # stdout closed outright.
 p = subprocess.run([PLANPARSE, plan], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

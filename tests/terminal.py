@@ -1,6 +1,7 @@
 """diff and compare in a real terminal (tmux): the view takes the
 terminal's width, colours its marks, and honours NO_COLOR."""
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -64,7 +65,7 @@ def watch(cmd, cols):
                     "-y", "30", "sh", "-c", shell], check=True)
     seen, text = set(), ""
     for _ in range(3000):  # sanitizer builds run slower
-        text = subprocess.run([tmux, "-L", sock, "capture-pane", "-p", "-S", "0"],
+        text = subprocess.run([tmux, "-L", sock, "capture-pane", "-p", "-J", "-S", "0"],
                               capture_output=True, text=True).stdout
         seen.update(l for l in text.split("\n") if "files" in l and "/" in l)
         if "__done__" in text:
@@ -91,9 +92,34 @@ check(seen and all(len(l) < 40 for l in seen),
       f"a narrow terminal: the line is cut to fit, never wraps ({sorted(seen)[:2]})")
 seen, end = watch(f"{PLANPARSE} -j 2 -q -f jsonl {batch} > /dev/null", 100)
 equal(seen, set(), "-q: no progress line")
-two = " ".join(samples.split()[:2])
-seen, end = watch(f"{PLANPARSE} -j 2 -f jsonl {two} > /dev/null", 100)
-equal(seen, set(), "a batch of well under half a second: no progress line flashes")
+
+
+def stderr_bytes(*args):
+    """Every byte planparse writes to a terminal on its stderr (a pty),
+    stdout going to /dev/null: a line drawn and cleared at once shows
+    here, where a screenshot would miss it."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen([PLANPARSE, *args], stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    data = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the other end is closed
+            break
+        if not chunk:
+            break
+        data += chunk
+    p.wait()
+    os.close(master)
+    return p.returncode, data
+
+
+st, raw = stderr_bytes("-j", "2", "-f", "jsonl", *samples.split()[:2])
+equal((st, raw), (0, b""), "a batch of well under half a second: not a byte of progress")
+st, raw = stderr_bytes("-j", "2", "-f", "jsonl", "--files-from", listing)
+check(st == 0 and b"files/s" in raw and raw.endswith(b"\r\x1b[K"),
+      f"a long batch, seen byte for byte: drawn, then cleared ({raw[-40:]!r})")
 seen, end = watch(f"{PLANPARSE} -j 1 -f csv {batch}", 100)
 check(not any("files/s" in l or l.startswith("[") for l in seen),
       "output on the same terminal: no progress line breaks into it")
