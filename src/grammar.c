@@ -676,16 +676,8 @@ void pp__words_scan(const pp_words *ac, const char *s, int *hits, size_t *last_e
   int l1, l2;
   for (size_t i = 0; i < n;) {
     /* Most characters start no word: turned away before the next one is
-     * read and the pair hashed.  The text is valid UTF-8, nearly all of it
-     * three-byte characters. */
-    const unsigned char *u = (const unsigned char *)s + i;
-    uint32_t c1;
-    if ((u[0] & 0xF0) == 0xE0 && n - i >= 3) {
-      c1 = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
-      l1 = 3;
-    } else {
-      c1 = pp__utf8_next(s + i, n - i, &l1);
-    }
+     * read and the pair hashed. */
+    uint32_t c1 = pp__utf8_next(s + i, n - i, &l1);
     if (!(ac->lead[(c1 & 0xFFFF) >> 6] >> (c1 & 63) & 1)) {
       i += (size_t)l1;
       continue;

@@ -175,23 +175,18 @@ int pp__normalize(pp_norm *nm, const char *s, size_t n) {
   char *out = nm->s;
   size_t o = 0;
   for (size_t i = 0; i < n;) {
-    const unsigned char *u = (const unsigned char *)s + i;
-    /* Han characters from U+4000 on, most of a Chinese line, fold only
-     * when traditional: the common case copies three bytes. */
-    if (u[0] >= 0xE4 && u[0] <= 0xE9 && n - i >= 3 && (u[1] & 0xC0) == 0x80 &&
-        (u[2] & 0xC0) == 0x80) {
-      uint32_t c = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
-      if (pp__simplified(c) == c) {
-        out[o] = (char)u[0];
-        out[o + 1] = (char)u[1];
-        out[o + 2] = (char)u[2];
-        o += 3;
-        i += 3;
-        continue;
-      }
-    }
     int l;
     uint32_t c = pp__utf8_next(s + i, n - i, &l);
+    /* Han characters from U+4000 on, most of a Chinese line, fold only
+     * when traditional: the common case copies three bytes. */
+    if (c >= 0x4000 && c <= 0x9FFF && l == 3 && pp__simplified(c) == c) {
+      out[o] = s[i];
+      out[o + 1] = s[i + 1];
+      out[o + 2] = s[i + 2];
+      o += 3;
+      i += 3;
+      continue;
+    }
     uint32_t f = fold(c);
     if (f == c) {
       /* Unchanged: copy the bytes as they are (also keeps invalid ones). */
