@@ -628,20 +628,22 @@ int cli_convert_all(const char *const *files, int n, const cli *c, const pp_gram
   guard G = {0};
   if (c->outdir)
     guard_start(&G, threads + 1);
+  /* Not over output on the same terminal: a progress line there would
+   * break into the plans themselves. */
+  meter M = {0};
+  M.on = !c->quiet && n >= 2 && isatty(STDERR_FILENO) && (c->outdir || !isatty(STDOUT_FILENO));
+  M.start = now();
+  /* With -j 1 the conversions still go to a worker while the line is
+   * shown, so that it keeps moving through a long file. */
   pthread_t *tid = calloc((size_t)threads, sizeof *tid);
   int started = 0;
-  if (threads > 1 && tid)
+  if ((threads > 1 || M.on) && tid)
     for (; started < threads; started++)
       if (pthread_create(&tid[started], NULL, worker, &P))
         break;
 
   int status = 0, broken = 0, first_out = 1, werr = 0;
   char wmsg[512] = "";
-  /* Not over output on the same terminal: a progress line there would
-   * break into the plans themselves. */
-  meter M = {0};
-  M.on = !c->quiet && n >= 2 && isatty(STDERR_FILENO) && (c->outdir || !isatty(STDOUT_FILENO));
-  M.start = now();
   if (!c->outdir && (c->format == PP_FORMAT_CSV || c->format == PP_FORMAT_TSV)) {
     const char *h = pp_table_header(c->format);
     broken = write_out(h, strlen(h));

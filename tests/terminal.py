@@ -124,6 +124,14 @@ equal((st, raw), (0, b""), "a batch of well under half a second: not a byte of p
 st, raw = stderr_bytes("-j", "2", "-f", "jsonl", "--files-from", listing)
 check(st == 0 and b"files/s" in raw and raw.endswith(b"\r\x1b[K"),
       f"a long batch, seen byte for byte: drawn, then cleared ({raw[-40:]!r})")
+# One long plan, then a short one, with -j 1: the line is drawn while the
+# long one is converted (0 of 2 done), not only between files.
+long_plan = os.path.join(os.path.dirname(listing), "long.txt")
+with open(long_plan, "wb") as f:
+    whole = b"".join(open(p, "rb").read() for p in samples.split())
+    f.write(whole * (60 if os.environ.get("PP_SANITIZED") else 600))
+st, raw = stderr_bytes("-j", "1", long_plan, samples.split()[0])
+check(st == 0 and b" 0/2 files" in raw, f"-j 1: the line moves during a long file ({raw[:60]!r})")
 st, raw = stderr_bytes("-j", "1", "-f", "csv", "--files-from", listing, same=True)
 check(st == 0 and raw.startswith(b"source,") and b"files/s" not in raw and b"\r[" not in raw,
       "output on the same terminal: no progress line breaks into it")
