@@ -554,8 +554,8 @@ static void progress(meter *M, int done, int n, int final) {
   double rate = done / (t - M->start);
   char tail[96], bar[64] = "";
   if (done > 0)
-    snprintf(tail, sizeof tail, " %d/%d files, %.0f files/s, ETA %.0f s", done, n, rate,
-             (n - done) / rate);
+    snprintf(tail, sizeof tail, " %d/%d files, %.*f files/s, ETA %.0f s", done, n,
+             rate < 10 ? 1 : 0, rate, (n - done) / rate); /* 0.4 files/s, not 0 */
   else
     snprintf(tail, sizeof tail, " %d/%d files", done, n);
   struct winsize ws;
