@@ -5,7 +5,9 @@
  * with its own document; the grammars are shared read-only. */
 #define _GNU_SOURCE /* sched_getaffinity */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -13,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -569,8 +569,8 @@ static void progress(meter *M, int done, int n, int final) {
     bar[k++] = ']';
     bar[k] = 0;
   }
-  fprintf(stderr, "\r%s%.*s\033[K", bar, cols - 1 - (int)strlen(bar) > 0 ? cols - 1 - (int)strlen(bar) : 0,
-          bar[0] ? tail : tail + 1);
+  int left = cols - 1 - (int)strlen(bar); /* what of the tail fits after the bar */
+  fprintf(stderr, "\r%s%.*s\033[K", bar, left > 0 ? left : 0, bar[0] ? tail : tail + 1);
   M->shown = 1;
 }
 

@@ -115,10 +115,10 @@ char *pp__decode(pp_arena *a, pp_arena *out_a, const char *data, size_t len,
 
 /* ---- hant.c ------------------------------------------------------------- */
 
-/* The simplified form of a traditional character, or c itself. */
-/* Bit k: U+3400 + k is a traditional character (hant.c, from the table
- * generated at build time).  Looked at inline, before any call: matching
- * folds every Han character of every line it sees. */
+/* The simplified form of a traditional character, or c itself.  Bit k of
+ * pp__hant_bits (hant.c, from the table generated at build time) says
+ * whether U+3400 + k is traditional; it is looked at inline, before any
+ * call, because matching folds every Han character of every line. */
 enum { PP_HAN_FIRST = 0x3400, PP_HAN_LAST = 0xFAFF };
 extern const unsigned char pp__hant_bits[];
 uint32_t pp__simplified_table(uint32_t c);

@@ -177,18 +177,15 @@ int pp__normalize(pp_norm *nm, const char *s, size_t n) {
   for (size_t i = 0; i < n;) {
     int l;
     uint32_t c = pp__utf8_next(s + i, n - i, &l);
-    /* Han characters from U+4000 on, most of a Chinese line, fold only
-     * when traditional: the common case copies three bytes. */
-    if (c >= 0x4000 && c <= 0x9FFF && l == 3 && pp__simplified(c) == c) {
+    uint32_t f = fold(c);
+    if (f == c && l == 3) {
+      /* Unchanged, as nearly every character of a Chinese line is: its
+       * three bytes copied without a call. */
       out[o] = s[i];
       out[o + 1] = s[i + 1];
       out[o + 2] = s[i + 2];
       o += 3;
-      i += 3;
-      continue;
-    }
-    uint32_t f = fold(c);
-    if (f == c) {
+    } else if (f == c) {
       /* Unchanged: copy the bytes as they are (also keeps invalid ones). */
       memcpy(out + o, s + i, (size_t)l);
       o += (size_t)l;
